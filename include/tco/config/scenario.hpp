@@ -1,0 +1,120 @@
+#pragma once
+// A scenario file, typed and validated, with catalog ids resolved and units in SI.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tco/catalog/catalog.hpp"
+#include "tco/config/diagnostics.hpp"
+#include "tco/config/schema.hpp"
+
+namespace tco::config {
+
+inline constexpr int kScenarioVersion = 1;
+
+struct ModelChoice {
+  catalog::Model model;         ///< catalog entry with inline overrides applied
+  catalog::Dtype weight_dtype = catalog::Dtype::kBf16;
+  catalog::Dtype kv_dtype = catalog::Dtype::kBf16;
+  std::string config_path;      ///< Hugging Face config.json it was read from, if any
+};
+
+struct LatencyTargets {
+  std::optional<double> ttft_s;  ///< time to first token at the percentile
+  std::optional<double> tpot_s;  ///< time per output token at the percentile
+  double percentile = 0.95;
+};
+
+struct Workload {
+  double requests_per_day = 0;
+  long long input_tokens = 0;   ///< mean prompt length
+  long long output_tokens = 0;  ///< mean generated length
+  std::string daily_profile = "flat";     ///< flat | business_hours | custom
+  std::vector<double> hourly_weights;     ///< 24 values when custom
+  double growth_per_year = 0;             ///< fraction, 0.3 = +30 %/yr
+  LatencyTargets slo;
+};
+
+enum class OptionKind { kOnprem, kCloud, kHybrid, kApi };
+[[nodiscard]] std::string_view option_kind_name(OptionKind kind);
+
+struct DeploymentOption {
+  std::string name;
+  OptionKind kind = OptionKind::kOnprem;
+  std::string gpu;              ///< catalog id (onprem, cloud)
+  int gpus_per_node = 8;
+  int tp = 1;
+  int pp = 1;
+  int ep = 1;
+  bool multi_node = false;      ///< replicas may span nodes over a scale-out network
+  std::string site;             ///< key of `sites` (onprem)
+  std::string instance;         ///< cloud instance id (cloud)
+  std::string pricing;          ///< cloud pricing tier
+  std::string base;             ///< hybrid: name of the on-prem option
+  std::string burst;            ///< hybrid: name of the cloud option
+  std::string base_percentile;  ///< hybrid: "optimal" or a percentile
+  std::string offer;            ///< api: provider/model offer id
+  std::string path;             ///< key path in the file, e.g. "options[0]"
+
+  [[nodiscard]] int gpus_per_replica() const { return tp * pp; }
+};
+
+struct Site {
+  std::string name;
+  std::string region;
+  std::optional<double> pue;
+  std::optional<double> electricity_usd_per_j;
+  std::optional<double> colocation_usd_per_w_s;
+  std::optional<double> carbon_kg_per_j;
+};
+
+struct Constraints {
+  bool air_gapped = false;
+  std::vector<std::string> data_residency;
+  std::optional<long long> max_gpus;
+};
+
+struct Requirements {
+  std::optional<bool> fits;
+  std::optional<bool> latency_targets_met;
+  std::optional<double> max_cost_per_million_tokens_usd;
+  std::optional<double> max_tco_usd;
+  std::optional<long long> max_gpus;
+  std::optional<double> max_power_per_rack_w;
+  std::optional<bool> air_gapped;
+};
+
+struct Scenario {
+  std::string file;
+  int version = kScenarioVersion;
+  std::string name;
+  std::string description;
+  int horizon_years = 5;
+  ModelChoice model;
+  catalog::Engine engine;
+  Workload workload;
+  std::vector<DeploymentOption> options;
+  std::map<std::string, Site> sites;
+  Constraints constraints;
+  Requirements requirements;
+  catalog::Catalog catalog;                          ///< with the scenario's overrides applied
+  std::map<std::string, SourceLocation> locations;   ///< key path -> where it is written
+
+  [[nodiscard]] const DeploymentOption* find_option(std::string_view name) const;
+};
+
+/// The scenario file format (version 1) as a schema: validation, defaults and `tco-plan schema`.
+[[nodiscard]] SchemaPtr scenario_schema();
+
+/// Reads, validates and resolves a scenario against `catalog`. Throws InputError with every
+/// problem found (file:line:column, key path, source line and caret).
+[[nodiscard]] Scenario load_scenario(const std::filesystem::path& path,
+                                     const catalog::Catalog& catalog);
+/// Same, from text already in memory (`file` names it in messages).
+[[nodiscard]] Scenario parse_scenario(const std::string& text, const std::string& file,
+                                      const catalog::Catalog& catalog);
+
+}  // namespace tco::config

@@ -1,0 +1,50 @@
+#pragma once
+// Runs the pure core over a scenario: for each deployment option, the memory plan (and, as the
+// simulator grows, performance, capacity, energy and cost). The result is plain data for the
+// reporters.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tco/config/scenario.hpp"
+#include "tco/model/architecture.hpp"
+#include "tco/perf/memory_plan.hpp"
+
+namespace tco::plan {
+
+/// A figure the result depends on, with where it came from (shown under "Assumptions").
+struct Assumption {
+  std::string name;
+  std::string value;
+  std::string source;
+  std::string as_of;
+  bool estimate = false;
+};
+
+struct OptionResult {
+  config::DeploymentOption option;
+  std::optional<catalog::Gpu> gpu;            ///< for GPU-backed options
+  std::optional<perf::MemoryPlan> memory;     ///< per GPU of a replica
+  std::string status;                         ///< e.g. "fits", "does not fit", "no GPUs"
+};
+
+struct Evaluation {
+  std::string scenario_name;
+  std::string scenario_file;
+  catalog::Model model;
+  catalog::Dtype weight_dtype = catalog::Dtype::kBf16;
+  catalog::Dtype expert_dtype = catalog::Dtype::kBf16;
+  catalog::Dtype kv_dtype = catalog::Dtype::kBf16;
+  model::ParameterCounts parameters;
+  double weight_bytes_total = 0;
+  double context_tokens = 0;
+  std::string engine_id;
+  std::vector<OptionResult> options;
+  std::vector<std::string> warnings;
+  std::vector<Assumption> assumptions;
+};
+
+[[nodiscard]] Evaluation evaluate(const config::Scenario& scenario);
+
+}  // namespace tco::plan

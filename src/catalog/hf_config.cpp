@@ -1,0 +1,261 @@
+// Architecture from a Hugging Face config.json. Key names differ between model families
+// (num_hidden_layers / n_layer, num_local_experts / n_routed_experts / num_experts, ...); this
+// file maps them onto catalog::Model following the transformers configuration classes.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "tco/catalog/catalog.hpp"
+
+namespace tco::catalog {
+
+namespace {
+
+// Families whose MLP is a plain (non-gated) two-matrix FFN with LayerNorm.
+const std::set<std::string> kPlainMlpTypes{"gptj", "falcon", "gpt2", "gpt_neox", "opt", "bloom"};
+
+class HfReader {
+ public:
+  HfReader(const YAML::Node& root, const std::string& file, config::Diagnostics& diagnostics)
+      : root_(root), file_(file), diagnostics_(diagnostics) {
+    // Multimodal configs (Llama 4) keep the language model under text_config.
+    text_ = root["text_config"] && root["text_config"].IsMap() ? root["text_config"] : root;
+    prefix_ = root["text_config"] && root["text_config"].IsMap() ? "text_config." : "";
+  }
+
+  /// The first of `keys` present (and not null) in the text config, or an undefined node.
+  [[nodiscard]] std::pair<std::string, YAML::Node> find(std::initializer_list<const char*> keys)
+      const {
+    for (const char* key : keys) {
+      const YAML::Node node = text_[key];
+      if (node && !node.IsNull()) return {key, node};
+      const YAML::Node top = root_[key];
+      if (top && !top.IsNull()) return {key, top};
+    }
+    return {"", YAML::Node(YAML::NodeType::Undefined)};
+  }
+
+  std::optional<long long> integer(std::initializer_list<const char*> keys, bool required) {
+    const auto [key, node] = find(keys);
+    if (!node.IsDefined()) {
+      if (required) {
+        diagnostics_.error(config::location_of(file_, text_.Mark()), prefix_ + *keys.begin(),
+                           fmt::format("missing required key{}", alternatives(keys)));
+      }
+      return std::nullopt;
+    }
+    try {
+      if (node.IsScalar()) {
+        const double value = node.as<double>();
+        if (value == static_cast<double>(static_cast<long long>(value)) && value >= 0) {
+          return static_cast<long long>(value);
+        }
+      }
+    } catch (const YAML::Exception&) {
+    }
+    diagnostics_.error(config::location_of(file_, node.Mark()), prefix_ + key,
+                       fmt::format("expected a non-negative integer, got {}",
+                                   config::describe_node(node)));
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(std::initializer_list<const char*> keys) {
+    const auto [key, node] = find(keys);
+    if (!node.IsDefined()) return std::nullopt;
+    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+      return node.Scalar() == "true";
+    }
+    diagnostics_.error(config::location_of(file_, node.Mark()), prefix_ + key,
+                       fmt::format("expected true or false, got {}", config::describe_node(node)));
+    return std::nullopt;
+  }
+
+  std::string string(std::initializer_list<const char*> keys) {
+    const auto [key, node] = find(keys);
+    if (node.IsScalar()) return node.Scalar();
+    if (node.IsSequence() && node.size() > 0 && node[0].IsScalar()) return node[0].Scalar();
+    return {};
+  }
+
+  [[nodiscard]] const YAML::Node& text() const { return text_; }
+
+ private:
+  static std::string alternatives(std::initializer_list<const char*> keys) {
+    if (keys.size() < 2) return "";
+    std::string out = " (also accepted:";
+    for (auto it = keys.begin() + 1; it != keys.end(); ++it) out += fmt::format(" '{}'", *it);
+    return out + ")";
+  }
+
+  YAML::Node root_;
+  YAML::Node text_;
+  std::string prefix_;
+  std::string file_;
+  config::Diagnostics& diagnostics_;
+};
+
+Dtype dtype_of_torch(const std::string& torch_dtype) {
+  if (torch_dtype == "float32") return Dtype::kFp32;
+  if (torch_dtype == "float16") return Dtype::kFp16;
+  return Dtype::kBf16;
+}
+
+std::string id_from_path(const std::filesystem::path& path) {
+  std::string stem = path.stem().string();  // "config" or "llama-3.1-8b.config"
+  if (stem == "config") return path.parent_path().filename().string();
+  const std::string suffix = ".config";
+  if (stem.size() > suffix.size() && stem.ends_with(suffix)) stem.resize(stem.size() - suffix.size());
+  return stem;
+}
+
+}  // namespace
+
+Model model_from_hf_config(const std::filesystem::path& path, config::Diagnostics& diagnostics) {
+  const std::string file = path.string();
+  Model model;
+  std::string text;
+  try {
+    text = read_text_file(path);
+  } catch (const config::InputError& error) {
+    diagnostics.error({file, 0, 0}, {}, error.what());
+    return model;
+  }
+  diagnostics.add_source(file, text);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& error) {
+    diagnostics.error(config::location_of(file, error.mark), {}, error.msg);
+    return model;
+  }
+  if (!root.IsMap()) {
+    diagnostics.error({file, 1, 1}, {}, "a config.json must be a JSON object");
+    return model;
+  }
+  HfReader hf(root, file, diagnostics);
+  const std::string model_type = hf.string({"model_type"});
+  const std::string root_type = root["model_type"] ? root["model_type"].Scalar() : model_type;
+  model.id = id_from_path(path);
+  model.architecture = hf.string({"architectures"});
+  model.num_layers = static_cast<int>(hf.integer({"num_hidden_layers", "n_layer", "num_layers"},
+                                                 true).value_or(0));
+  model.hidden_size = hf.integer({"hidden_size", "n_embd", "d_model"}, true).value_or(0);
+  model.num_attention_heads = static_cast<int>(
+      hf.integer({"num_attention_heads", "n_head"}, true).value_or(0));
+  model.num_kv_heads = static_cast<int>(
+      hf.integer({"num_key_value_heads", "num_kv_heads", "n_head_kv"}, false)
+          .value_or(hf.boolean({"multi_query"}).value_or(false) ? 1 : model.num_attention_heads));
+  model.vocab_size = hf.integer({"vocab_size"}, true).value_or(0);
+  model.max_context = hf.integer({"max_position_embeddings", "n_positions", "max_seq_len"}, true)
+                          .value_or(0);
+  const bool plain_mlp = kPlainMlpTypes.count(model_type) > 0 || kPlainMlpTypes.count(root_type);
+  model.activation = plain_mlp ? Activation::kGelu : Activation::kSwiglu;
+  if (hf.string({"hidden_act", "activation_function"}) == "relu") {
+    model.activation = plain_mlp ? Activation::kRelu : Activation::kSwiglu;
+  }
+  model.norm = plain_mlp ? NormKind::kLayerNorm : NormKind::kRmsNorm;
+  // transformers' FalconConfig ties the LM head by default; Llama-family configs do not.
+  model.tie_word_embeddings =
+      hf.boolean({"tie_word_embeddings"}).value_or(model_type == "falcon");
+  if (model_type == "gptj") {
+    model.parallel_block = true;
+    model.norms_per_layer = 1;
+    model.mlp_bias = true;
+    model.lm_head_bias = true;
+  } else if (model_type == "falcon") {
+    model.parallel_block = hf.boolean({"parallel_attn"}).value_or(true);
+    model.norms_per_layer = hf.boolean({"new_decoder_architecture"}).value_or(false) ? 2 : 1;
+    model.mlp_bias = hf.boolean({"bias"}).value_or(false);
+  }
+  const bool attention_bias = hf.boolean({"attention_bias", "bias"}).value_or(false);
+  model.qkv_bias = attention_bias || model_type == "qwen2";  // Qwen2 always has q/k/v biases
+  model.o_bias = attention_bias && model_type != "falcon";
+  model.attention_sinks = model_type == "gpt_oss";
+
+  // Mixture of experts.
+  const auto experts =
+      hf.integer({"num_local_experts", "n_routed_experts", "num_experts"}, false);
+  if (experts && *experts > 1) {
+    MoeConfig moe;
+    moe.num_experts = static_cast<int>(*experts);
+    moe.top_k = static_cast<int>(
+        hf.integer({"num_experts_per_tok", "experts_per_token", "moe_top_k"}, true).value_or(1));
+    moe.shared_experts = static_cast<int>(
+        hf.integer({"n_shared_experts", "num_shared_experts"}, false)
+            .value_or(model_type == "llama4_text" || root_type == "llama4" ? 1 : 0));
+    moe.expert_intermediate_size =
+        hf.integer({"moe_intermediate_size", "intermediate_size"}, true).value_or(0);
+    moe.first_dense_layers =
+        static_cast<int>(hf.integer({"first_k_dense_replace"}, false).value_or(0));
+    moe.layer_interleave = static_cast<int>(
+        hf.integer({"interleave_moe_layer_step", "decoder_sparse_step"}, false).value_or(1));
+    moe.router_bias = model_type == "gpt_oss";
+    if (model_type == "gpt_oss") model.mlp_bias = true;
+    model.moe = moe;
+    // Dense layers (DeepSeek first_k_dense_replace, Llama 4 interleaved) have their own width.
+    model.intermediate_size = hf.integer({"intermediate_size_mlp"}, false)
+                                  .value_or(moe.first_dense_layers > 0 || moe.layer_interleave > 1
+                                                ? hf.integer({"intermediate_size"}, false)
+                                                      .value_or(0)
+                                                : 0);
+  } else {
+    model.intermediate_size =
+        hf.integer({"intermediate_size", "n_inner", "ffn_hidden_size"}, false)
+            .value_or(4 * model.hidden_size);  // GPT-J / Falcon: null means 4 x hidden
+  }
+
+  // Multi-head latent attention (DeepSeek V2/V3).
+  if (const auto kv_lora = hf.integer({"kv_lora_rank"}, false)) {
+    MlaConfig mla;
+    mla.kv_lora_rank = static_cast<int>(*kv_lora);
+    mla.q_lora_rank = static_cast<int>(hf.integer({"q_lora_rank"}, false).value_or(0));
+    mla.qk_nope_head_dim = static_cast<int>(hf.integer({"qk_nope_head_dim"}, true).value_or(0));
+    mla.qk_rope_head_dim = static_cast<int>(hf.integer({"qk_rope_head_dim"}, true).value_or(0));
+    mla.v_head_dim = static_cast<int>(hf.integer({"v_head_dim"}, true).value_or(0));
+    model.mla = mla;
+    model.attention = AttentionKind::kMla;
+  } else {
+    model.head_dim = static_cast<int>(hf.integer({"head_dim"}, false).value_or(
+        model.num_attention_heads > 0 ? model.hidden_size / model.num_attention_heads : 0));
+    model.attention = model.num_kv_heads == 1                           ? AttentionKind::kMqa
+                      : model.num_kv_heads == model.num_attention_heads ? AttentionKind::kMha
+                                                                        : AttentionKind::kGqa;
+  }
+
+  // Local attention: sliding windows (Mistral, gpt-oss layer_types) or chunks (Llama 4).
+  const bool sliding_disabled = hf.boolean({"use_sliding_window"}).value_or(true) == false;
+  if (const auto chunk = hf.integer({"attention_chunk_size"}, false)) {
+    model.sliding_window = static_cast<int>(*chunk);
+    model.sliding_window_kind = LocalAttentionKind::kChunked;
+    // Llama 4 iRoPE: every 4th layer is global (NoPE), the others are chunked.
+    model.sliding_window_layers = model.num_layers - model.num_layers / 4;
+  } else if (const auto window = hf.integer({"sliding_window"}, false);
+             window && !sliding_disabled) {
+    model.sliding_window = static_cast<int>(*window);
+    model.sliding_window_layers = model.num_layers;
+    const YAML::Node layer_types = hf.text()["layer_types"];
+    if (layer_types && layer_types.IsSequence()) {
+      int sliding = 0;
+      for (const auto& type : layer_types) sliding += type.Scalar() == "sliding_attention";
+      model.sliding_window_layers = sliding;
+    }
+  }
+
+  model.native_weight_dtype = dtype_of_torch(hf.string({"torch_dtype", "dtype"}));
+  if (const YAML::Node quant = root["quantization_config"]; quant && quant.IsMap()) {
+    const std::string method = quant["quant_method"] ? quant["quant_method"].Scalar() : "";
+    if (method == "fp8") model.native_weight_dtype = Dtype::kFp8;
+    if (method == "mxfp4") model.native_expert_dtype = Dtype::kMxfp4;
+  }
+  model.provenance.source = fmt::format("Hugging Face config.json at {}", file);
+  model.provenance.origin = file;
+  model.open_weights = true;
+  if (model.head_dim == 0 && !model.mla && model.num_layers > 0) {
+    diagnostics.error(config::location_of(file, root.Mark()), "head_dim",
+                      "cannot derive head_dim (set head_dim or num_attention_heads)");
+  }
+  return model;
+}
+
+}  // namespace tco::catalog

@@ -1,0 +1,37 @@
+#pragma once
+// One file per subcommand: setup_<sub> registers options on the CLI11 app and returns the
+// function that runs it. Exit codes: 0 ok, 1 a requirement failed, 2 invalid input or usage.
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace tco::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRequirementFailed = 1;
+inline constexpr int kExitInvalidInput = 2;
+
+/// Shared by every subcommand: where data/ is.
+struct GlobalOptions {
+  std::string data_dir;             ///< --data-dir; empty = default lookup
+  std::filesystem::path executable;
+  [[nodiscard]] std::filesystem::path resolved_data_dir() const;
+};
+
+/// A registered subcommand and what runs it once the command line is parsed.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command setup_run(CLI::App& app, const GlobalOptions& global);
+Command setup_catalog(CLI::App& app, const GlobalOptions& global);
+Command setup_schema(CLI::App& app);
+
+/// Writes to the -o file atomically, or to stdout when `output` is empty.
+void emit(const std::string& output, const std::string& content);
+
+}  // namespace tco::cli

@@ -1,0 +1,69 @@
+// tco-plan: thin wiring of subcommands; the work happens in tco_core.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "tco/catalog/catalog.hpp"
+#include "tco/config/diagnostics.hpp"
+#include "tco/report/report.hpp"
+
+namespace tco::cli {
+
+std::filesystem::path GlobalOptions::resolved_data_dir() const {
+  return data_dir.empty() ? catalog::default_data_dir(executable)
+                          : std::filesystem::path(data_dir);
+}
+
+void emit(const std::string& output, const std::string& content) {
+  if (output.empty()) {
+    std::cout << content << std::flush;
+  } else {
+    report::write_file_atomically(output, content);
+  }
+}
+
+}  // namespace tco::cli
+
+int main(int argc, char** argv) {
+  using namespace tco::cli;
+  CLI::App app{"tco-plan: will an LLM fit your GPUs, how fast will it serve, and what will it "
+               "cost over the years"};
+  app.set_version_flag("--version", std::string("tco-plan ") + TCO_PLAN_VERSION);
+  app.require_subcommand(1);
+  GlobalOptions global;
+  global.executable = argc > 0 ? std::filesystem::path(argv[0]) : std::filesystem::path();
+  if (const auto self = std::filesystem::path("/proc/self/exe");
+      std::filesystem::exists(self)) {
+    std::error_code ignored;
+    global.executable = std::filesystem::read_symlink(self, ignored);
+  }
+  app.add_option("--data-dir", global.data_dir,
+                 "Catalog directory (default: $TCO_PLAN_DATA_DIR or the installed data/)");
+  const std::vector<Command> commands{setup_run(app, global), setup_catalog(app, global),
+                                      setup_schema(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);
+    return kExitInvalidInput;
+  }
+  try {
+    for (const auto& command : commands) {
+      if (command.app->parsed()) return command.run();
+    }
+  } catch (const tco::config::InputError& error) {
+    std::cerr << error.what();
+    return kExitInvalidInput;
+  } catch (const std::exception& error) {
+    std::cerr << "tco-plan: error: " << error.what() << "\n";
+    return kExitInvalidInput;
+  }
+  return kExitInvalidInput;
+}

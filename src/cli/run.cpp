@@ -1,0 +1,45 @@
+// tco-plan run SCENARIO [--format table|json|csv] [-o FILE]
+#include "commands.hpp"
+#include "tco/catalog/catalog.hpp"
+#include "tco/config/scenario.hpp"
+#include "tco/plan/evaluate.hpp"
+#include "tco/report/report.hpp"
+
+namespace tco::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string scenario;
+  report::OutputFormat format = report::OutputFormat::kTable;
+  std::string output;
+};
+
+}  // namespace
+
+const std::map<std::string, report::OutputFormat>& output_formats() {
+  static const std::map<std::string, report::OutputFormat> formats{
+      {"table", report::OutputFormat::kTable},
+      {"json", report::OutputFormat::kJson},
+      {"csv", report::OutputFormat::kCsv}};
+  return formats;
+}
+
+Command setup_run(CLI::App& app, const GlobalOptions& global) {
+  auto options = std::make_shared<RunOptions>();
+  auto* sub = app.add_subcommand("run", "Evaluate a scenario and print the report");
+  sub->add_option("scenario", options->scenario, "Scenario YAML file")->required();
+  sub->add_option("--format", options->format, "Output format")
+      ->transform(CLI::CheckedTransformer(output_formats(), CLI::ignore_case))
+      ->default_str("table");
+  sub->add_option("-o,--output", options->output, "Write to FILE (atomically) instead of stdout");
+  return {sub, [options, &global] {
+            const auto catalog = catalog::load_catalog(global.resolved_data_dir());
+            const auto scenario = config::load_scenario(options->scenario, catalog);
+            const auto evaluation = plan::evaluate(scenario);
+            emit(options->output, report::render_evaluation(evaluation, options->format));
+            return kExitOk;
+          }};
+}
+
+}  // namespace tco::cli

@@ -1,0 +1,99 @@
+#include "tco/config/diagnostics.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/mark.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace tco::config {
+
+SourceLocation location_of(std::string_view file, const YAML::Mark& mark) {
+  // YAML::Mark is 0-based; a null mark (-1) means the position is unknown.
+  if (mark.line < 0) return {std::string(file), 0, 0};
+  return {std::string(file), mark.line + 1, mark.column + 1};
+}
+
+void Diagnostics::add_source(const std::string& file, std::string text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(std::move(text));
+  for (std::string line; std::getline(stream, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  source_lines_[file] = std::move(lines);
+}
+
+void Diagnostics::error(SourceLocation where, std::string key_path, std::string message) {
+  errors_.push_back({std::move(where), std::move(key_path), std::move(message)});
+}
+
+std::string Diagnostics::format() const {
+  std::string out;
+  for (const auto& diagnostic : errors_) {
+    const auto& where = diagnostic.where;
+    const std::string prefix =
+        where.line > 0 ? fmt::format("{}:{}:{}", where.file, where.line, where.column)
+                       : where.file;
+    const std::string path = diagnostic.key_path.empty() ? "" : diagnostic.key_path + ": ";
+    out += fmt::format("{}: error: {}{}\n", prefix, path, diagnostic.message);
+    const auto lines = source_lines_.find(where.file);
+    if (where.line <= 0 || lines == source_lines_.end() ||
+        where.line > static_cast<int>(lines->second.size())) {
+      continue;
+    }
+    const std::string& line = lines->second[static_cast<std::size_t>(where.line - 1)];
+    out += fmt::format("{:>5} | {}\n", where.line, line);
+    // Tabs in the source line keep their width in the caret line so the caret lines up.
+    std::string pad;
+    for (int i = 0; i + 1 < where.column && i < static_cast<int>(line.size()); ++i) {
+      pad += line[static_cast<std::size_t>(i)] == '\t' ? '\t' : ' ';
+    }
+    out += fmt::format("      | {}^\n", pad);
+  }
+  return out;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1);
+  std::vector<std::size_t> current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const auto ca = std::tolower(static_cast<unsigned char>(a[i - 1]));
+      const auto cb = std::tolower(static_cast<unsigned char>(b[j - 1]));
+      const std::size_t substitution = previous[j - 1] + (ca == cb ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+}  // namespace
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  // Like ninja's SpellcheckString: accept up to a third of the word's length in edits.
+  const std::size_t max_distance = std::max<std::size_t>(2, word.size() / 3);
+  std::string best;
+  std::size_t best_distance = max_distance + 1;
+  for (const auto& candidate : candidates) {
+    const std::size_t distance = edit_distance(word, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string match = closest_match(word, candidates);
+  return match.empty() ? "" : fmt::format(" (did you mean '{}'?)", match);
+}
+
+}  // namespace tco::config

@@ -1,0 +1,126 @@
+#include "tco/model/architecture.hpp"
+
+#include <algorithm>
+
+namespace tco::model {
+
+using catalog::AttentionKind;
+using catalog::Model;
+
+namespace {
+
+/// One FFN (dense or one expert) of width `width`: gated FFNs have gate, up and down matrices.
+double ffn_parameters(const Model& model, double width) {
+  const double hidden = static_cast<double>(model.hidden_size);
+  const bool gated = catalog::is_gated(model.activation);
+  double params = (gated ? 3.0 : 2.0) * hidden * width;
+  if (model.mlp_bias) params += (gated ? 2.0 : 1.0) * width + hidden;
+  return params;
+}
+
+double attention_parameters(const Model& model) {
+  const double hidden = static_cast<double>(model.hidden_size);
+  const double heads = model.num_attention_heads;
+  double params = 0;
+  if (model.attention == AttentionKind::kMla && model.mla) {
+    const auto& mla = *model.mla;
+    const double qk_head = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
+    if (mla.q_lora_rank > 0) {
+      // q_a (hidden -> rank), q_a_layernorm, q_b (rank -> heads x qk_head)
+      params += hidden * mla.q_lora_rank + mla.q_lora_rank + mla.q_lora_rank * heads * qk_head;
+    } else {
+      params += hidden * heads * qk_head;
+    }
+    // kv_a (hidden -> latent + rope key), kv_a_layernorm, kv_b (latent -> heads x (nope + v))
+    params += hidden * (mla.kv_lora_rank + mla.qk_rope_head_dim) + mla.kv_lora_rank +
+              mla.kv_lora_rank * heads * (mla.qk_nope_head_dim + mla.v_head_dim);
+    params += heads * mla.v_head_dim * hidden;  // o_proj
+  } else {
+    const double q_width = heads * model.head_dim;
+    const double kv_width = static_cast<double>(model.num_kv_heads) * model.head_dim;
+    params += hidden * (q_width + 2 * kv_width) + q_width * hidden;
+    if (model.qkv_bias) params += q_width + 2 * kv_width;
+  }
+  if (model.o_bias) params += hidden;
+  if (model.attention_sinks) params += heads;
+  return params;
+}
+
+}  // namespace
+
+bool is_moe_layer(const Model& model, int index) {
+  if (!model.moe) return false;
+  const int interleave = std::max(1, model.moe->layer_interleave);
+  return index >= model.moe->first_dense_layers && (index + 1) % interleave == 0;
+}
+
+ParameterCounts count_parameters(const Model& model) {
+  ParameterCounts counts;
+  const double hidden = static_cast<double>(model.hidden_size);
+  const double vocab = static_cast<double>(model.vocab_size);
+  const double norm_params = model.norm == catalog::NormKind::kLayerNorm ? 2.0 * hidden : hidden;
+  counts.embedding = vocab * hidden;
+  counts.lm_head = model.tie_word_embeddings ? 0.0 : vocab * hidden;
+  if (model.lm_head_bias) counts.lm_head += vocab;
+  counts.norms = norm_params;  // final norm
+  for (int layer = 0; layer < model.num_layers; ++layer) {
+    counts.attention += attention_parameters(model);
+    counts.norms += model.norms_per_layer * norm_params;
+    if (is_moe_layer(model, layer)) {
+      const auto& moe = *model.moe;
+      const double width = static_cast<double>(moe.expert_intermediate_size);
+      counts.routed_experts += moe.num_experts * ffn_parameters(model, width);
+      counts.shared_experts += moe.shared_experts * ffn_parameters(model, width);
+      counts.router += hidden * moe.num_experts + (moe.router_bias ? moe.num_experts : 0);
+      ++counts.moe_layers;
+    } else {
+      counts.dense_ffn += ffn_parameters(model, static_cast<double>(model.intermediate_size));
+    }
+  }
+  return counts;
+}
+
+double ParameterCounts::active(const Model& model) const {
+  if (!model.moe || routed_experts == 0) return total();
+  const double active_fraction =
+      static_cast<double>(model.moe->top_k) / static_cast<double>(model.moe->num_experts);
+  return total() - routed_experts * (1.0 - active_fraction);
+}
+
+double weight_bytes(const ParameterCounts& counts,
+                    const catalog::DtypeInfo& weight_dtype,
+                    const catalog::DtypeInfo& expert_dtype,
+                    const catalog::DtypeInfo& sixteen_bit) {
+  const bool gguf = weight_dtype.id == catalog::Dtype::kQ4_0 ||
+                    weight_dtype.id == catalog::Dtype::kQ4KM ||
+                    weight_dtype.id == catalog::Dtype::kQ8_0;
+  const bool full_precision = weight_dtype.bits_per_value >= 16;
+  const double other_bits =
+      (gguf || full_precision) ? weight_dtype.bits_per_value : sixteen_bit.bits_per_value;
+  const double linear = counts.attention + counts.dense_ffn + counts.shared_experts;
+  const double other = counts.embedding + counts.lm_head + counts.norms + counts.router;
+  return (linear * weight_dtype.bits_per_value + counts.routed_experts * expert_dtype.bits_per_value +
+          other * other_bits) /
+         8.0;
+}
+
+double kv_bytes_per_token_per_layer(const Model& model, double kv_bits_per_value) {
+  double values = 0;
+  if (model.attention == AttentionKind::kMla && model.mla) {
+    values = model.mla->kv_lora_rank + model.mla->qk_rope_head_dim;
+  } else {
+    values = 2.0 * model.num_kv_heads * model.head_dim;
+  }
+  return values * kv_bits_per_value / 8.0;
+}
+
+double kv_bytes_per_sequence(const Model& model, double kv_bits_per_value,
+                             double context_tokens) {
+  const double per_layer = kv_bytes_per_token_per_layer(model, kv_bits_per_value);
+  const int windowed = model.sliding_window > 0 ? model.sliding_window_layers : 0;
+  const double windowed_tokens =
+      std::min(context_tokens, static_cast<double>(std::max(model.sliding_window, 0)));
+  return per_layer * ((model.num_layers - windowed) * context_tokens + windowed * windowed_tokens);
+}
+
+}  // namespace tco::model

@@ -1,0 +1,108 @@
+#include "tco/plan/evaluate.hpp"
+
+#include <fmt/format.h>
+
+#include "tco/units/units.hpp"
+
+namespace tco::plan {
+
+namespace {
+
+void add_assumption(Evaluation& evaluation, std::string name, std::string value,
+                    const catalog::Provenance& provenance) {
+  evaluation.assumptions.push_back({std::move(name), std::move(value), provenance.source,
+                                    provenance.as_of, provenance.estimate});
+}
+
+}  // namespace
+
+Evaluation evaluate(const config::Scenario& scenario) {
+  Evaluation evaluation;
+  const auto& catalog = scenario.catalog;
+  const auto& model = scenario.model.model;
+  evaluation.scenario_name = scenario.name;
+  evaluation.scenario_file = scenario.file;
+  evaluation.model = model;
+  evaluation.weight_dtype = scenario.model.weight_dtype;
+  evaluation.kv_dtype = scenario.model.kv_dtype;
+  evaluation.expert_dtype = perf::expert_dtype_for(model, catalog, scenario.model.weight_dtype);
+  evaluation.parameters = model::count_parameters(model);
+  evaluation.engine_id = scenario.engine.id;
+  evaluation.context_tokens =
+      static_cast<double>(scenario.workload.input_tokens + scenario.workload.output_tokens);
+  const auto& weight_dtype = catalog.dtype(evaluation.weight_dtype);
+  const auto& expert_dtype = catalog.dtype(evaluation.expert_dtype);
+  const auto& kv_dtype = catalog.dtype(evaluation.kv_dtype);
+  const auto& sixteen_bit = catalog.dtype(catalog::Dtype::kBf16);
+  evaluation.weight_bytes_total =
+      model::weight_bytes(evaluation.parameters, weight_dtype, expert_dtype, sixteen_bit);
+
+  add_assumption(evaluation, fmt::format("model {}", model.id),
+                 fmt::format("{} layers, hidden {}, {:.2f}B parameters", model.num_layers,
+                             model.hidden_size, evaluation.parameters.total() / 1e9),
+                 model.provenance);
+  add_assumption(evaluation, fmt::format("weights {}", catalog::dtype_name(weight_dtype.id)),
+                 fmt::format("{} bits per value", weight_dtype.bits_per_value),
+                 weight_dtype.provenance);
+  if (expert_dtype.id != weight_dtype.id) {
+    add_assumption(evaluation, fmt::format("experts {}", catalog::dtype_name(expert_dtype.id)),
+                   fmt::format("{} bits per value", expert_dtype.bits_per_value),
+                   expert_dtype.provenance);
+  }
+  add_assumption(evaluation, fmt::format("KV cache {}", catalog::dtype_name(kv_dtype.id)),
+                 fmt::format("{} bits per value", kv_dtype.bits_per_value), kv_dtype.provenance);
+  add_assumption(evaluation, fmt::format("engine {}", scenario.engine.id),
+                 fmt::format("memory fraction {:.2f}, runtime overhead {}, max batch {}, {} "
+                             "tokens per step",
+                             scenario.engine.memory_fraction,
+                             units::format_gib(scenario.engine.runtime_overhead_bytes),
+                             scenario.engine.max_batch, scenario.engine.max_tokens_per_step),
+                 scenario.engine.provenance);
+  if (model.provenance.estimate) {
+    evaluation.warnings.push_back(fmt::format("model {}: {}", model.id,
+                                              model.provenance.estimate_reason));
+  }
+
+  std::vector<std::string> gpus_seen;
+  for (const auto& option : scenario.options) {
+    OptionResult result;
+    result.option = option;
+    const catalog::Gpu* gpu = option.gpu.empty() ? nullptr : catalog.find_gpu(option.gpu);
+    if (gpu == nullptr) {
+      result.status = option.kind == config::OptionKind::kApi      ? "hosted API (no GPUs)"
+                      : option.kind == config::OptionKind::kHybrid ? "see base and burst"
+                                                                   : "no GPU";
+      evaluation.options.push_back(std::move(result));
+      continue;
+    }
+    result.gpu = *gpu;
+    perf::MemoryPlanInput input;
+    input.model = &model;
+    input.gpu = gpu;
+    input.engine = &scenario.engine;
+    input.weight_dtype = &weight_dtype;
+    input.expert_dtype = &expert_dtype;
+    input.kv_dtype = &kv_dtype;
+    input.sixteen_bit = &sixteen_bit;
+    input.parallelism = {option.tp, option.pp, option.ep};
+    input.context_tokens = evaluation.context_tokens;
+    result.memory = perf::plan_memory(input);
+    result.status = result.memory->fits ? "fits" : "does not fit";
+    if (std::find(gpus_seen.begin(), gpus_seen.end(), gpu->id) == gpus_seen.end()) {
+      gpus_seen.push_back(gpu->id);
+      add_assumption(evaluation, fmt::format("GPU {}", gpu->id),
+                     fmt::format("{} memory, {}/s", units::format_gib(gpu->memory_bytes),
+                                 units::format_bytes(gpu->memory_bandwidth_bytes_per_s)),
+                     gpu->provenance);
+      if (gpu->provenance.estimate) {
+        evaluation.warnings.push_back(
+            fmt::format("GPU {}: some datasheet figures are unverified estimates ({})", gpu->id,
+                        gpu->provenance.estimate_reason));
+      }
+    }
+    evaluation.options.push_back(std::move(result));
+  }
+  return evaluation;
+}
+
+}  // namespace tco::plan

@@ -1,0 +1,209 @@
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tco/report/report.hpp"
+#include "tco/units/units.hpp"
+
+namespace tco::report {
+
+using nlohmann::ordered_json;
+using units::format_gib;
+
+namespace {
+
+constexpr int kJsonSchemaVersion = 1;
+
+std::string parallelism_text(const config::DeploymentOption& option) {
+  std::string text = fmt::format("tp{}", option.tp);
+  if (option.pp > 1) text += fmt::format(" pp{}", option.pp);
+  if (option.ep > 1) text += fmt::format(" ep{}", option.ep);
+  return text;
+}
+
+std::string model_line(const plan::Evaluation& evaluation) {
+  const auto& model = evaluation.model;
+  std::string params = fmt::format("{:.2f}B parameters", evaluation.parameters.total() / 1e9);
+  if (model.moe) {
+    params += fmt::format(" ({:.2f}B active)", evaluation.parameters.active(model) / 1e9);
+  }
+  std::string dtypes = fmt::format("weights {}", catalog::dtype_name(evaluation.weight_dtype));
+  if (evaluation.expert_dtype != evaluation.weight_dtype) {
+    dtypes += fmt::format(" (experts {})", catalog::dtype_name(evaluation.expert_dtype));
+  }
+  return fmt::format("{}: {}, {}, KV {}, {} total", model.id, params, dtypes,
+                     catalog::dtype_name(evaluation.kv_dtype),
+                     units::format_bytes(evaluation.weight_bytes_total));
+}
+
+std::string render_table(const plan::Evaluation& evaluation) {
+  std::string out;
+  out += fmt::format("{}  ({})\n", evaluation.scenario_name, evaluation.scenario_file);
+  out += fmt::format("Model    {}\n", model_line(evaluation));
+  const auto& model = evaluation.model;
+  if (!model.publisher.empty() || !model.license.empty()) {
+    out += fmt::format("Origin   {} ({}); licence: {}\n", model.publisher,
+                       model.publisher_country.empty() ? "?" : model.publisher_country,
+                       model.license.empty() ? "not stated" : model.license);
+  }
+  out += fmt::format("Engine   {}; context {:.0f} tokens per request\n\n", evaluation.engine_id,
+                     evaluation.context_tokens);
+
+  out += "Memory plan per GPU\n";
+  std::vector<std::vector<std::string>> rows{{"option", "kind", "GPU", "parallel", "capacity",
+                                              "usable", "weights", "workspace", "overhead",
+                                              "KV budget", "KV/request", "max requests",
+                                              "fits"}};
+  for (const auto& result : evaluation.options) {
+    const auto& option = result.option;
+    if (!result.memory) {
+      rows.push_back({option.name, std::string(config::option_kind_name(option.kind)), "-", "-",
+                      "-", "-", "-", "-", "-", "-", "-", "-", result.status});
+      continue;
+    }
+    const auto& memory = *result.memory;
+    rows.push_back({option.name, std::string(config::option_kind_name(option.kind)),
+                    fmt::format("{} x{}", option.gpu, option.gpus_per_replica()),
+                    parallelism_text(option), format_gib(memory.capacity_bytes),
+                    format_gib(memory.usable_bytes), format_gib(memory.weights_bytes),
+                    format_gib(memory.activation_bytes), format_gib(memory.runtime_overhead_bytes),
+                    format_gib(memory.kv_budget_bytes), format_gib(memory.kv_bytes_per_sequence),
+                    fmt::format("{}", memory.max_sequences), memory.fits ? "yes" : "NO"});
+  }
+  out += align_columns(rows);
+  out += "\nDetails\n";
+  for (const auto& result : evaluation.options) {
+    if (result.memory) out += fmt::format("  {}: {}\n", result.option.name, result.memory->verdict);
+  }
+  if (!evaluation.warnings.empty()) {
+    out += "\nWarnings\n";
+    for (const auto& warning : evaluation.warnings) out += fmt::format("  - {}\n", warning);
+  }
+  out += "\nAssumptions\n";
+  for (const auto& assumption : evaluation.assumptions) {
+    out += fmt::format("  - {}: {}{}\n      source: {}{}\n", assumption.name, assumption.value,
+                       assumption.estimate ? " (estimate)" : "",
+                       assumption.source.empty() ? "-" : assumption.source,
+                       assumption.as_of.empty() ? "" : fmt::format(" (as of {})", assumption.as_of));
+  }
+  return out;
+}
+
+ordered_json memory_json(const perf::MemoryPlan& memory) {
+  ordered_json out;
+  out["capacity_bytes"] = memory.capacity_bytes;
+  out["usable_bytes"] = memory.usable_bytes;
+  out["weights_bytes"] = memory.weights_bytes;
+  out["activation_bytes"] = memory.activation_bytes;
+  out["runtime_overhead_bytes"] = memory.runtime_overhead_bytes;
+  out["kv_budget_bytes"] = memory.kv_budget_bytes;
+  out["kv_bytes_per_token"] = memory.kv_bytes_per_token;
+  out["kv_bytes_per_request"] = memory.kv_bytes_per_sequence;
+  out["max_requests"] = memory.max_sequences;
+  out["max_kv_tokens"] = memory.max_kv_tokens;
+  out["fits"] = memory.fits;
+  out["verdict"] = memory.verdict;
+  return out;
+}
+
+std::string render_json(const plan::Evaluation& evaluation) {
+  ordered_json out;
+  out["schema_version"] = kJsonSchemaVersion;
+  out["tool_version"] = TCO_PLAN_VERSION;
+  out["scenario"] = {{"name", evaluation.scenario_name}, {"file", evaluation.scenario_file}};
+  const auto& model = evaluation.model;
+  out["model"] = {
+      {"id", model.id},
+      {"parameters_total", evaluation.parameters.total()},
+      {"parameters_active", evaluation.parameters.active(model)},
+      {"published_parameters_total", model.published_total_params},
+      {"weight_dtype", catalog::dtype_name(evaluation.weight_dtype)},
+      {"expert_dtype", catalog::dtype_name(evaluation.expert_dtype)},
+      {"kv_dtype", catalog::dtype_name(evaluation.kv_dtype)},
+      {"weights_bytes", evaluation.weight_bytes_total},
+      {"license", model.license},
+      {"publisher", model.publisher},
+      {"publisher_country", model.publisher_country},
+  };
+  out["engine"] = evaluation.engine_id;
+  out["context_tokens"] = evaluation.context_tokens;
+  ordered_json options = ordered_json::array();
+  for (const auto& result : evaluation.options) {
+    ordered_json option;
+    option["name"] = result.option.name;
+    option["kind"] = config::option_kind_name(result.option.kind);
+    option["status"] = result.status;
+    if (result.gpu) {
+      option["gpu"] = result.gpu->id;
+      option["tp"] = result.option.tp;
+      option["pp"] = result.option.pp;
+      option["ep"] = result.option.ep;
+      option["gpus_per_replica"] = result.option.gpus_per_replica();
+    }
+    if (result.memory) option["memory_per_gpu"] = memory_json(*result.memory);
+    options.push_back(option);
+  }
+  out["options"] = options;
+  out["warnings"] = evaluation.warnings;
+  ordered_json assumptions = ordered_json::array();
+  for (const auto& assumption : evaluation.assumptions) {
+    assumptions.push_back({{"name", assumption.name},
+                           {"value", assumption.value},
+                           {"source", assumption.source},
+                           {"as_of", assumption.as_of},
+                           {"estimate", assumption.estimate}});
+  }
+  out["assumptions"] = assumptions;
+  return out.dump(2) + "\n";
+}
+
+std::string number(double value) { return fmt::format("{}", value); }
+
+std::string render_csv(const plan::Evaluation& evaluation) {
+  std::vector<std::vector<std::string>> rows{
+      {"option", "kind", "gpu", "tp", "pp", "ep", "model", "weight_dtype", "kv_dtype",
+       "context_tokens", "capacity_bytes", "usable_bytes", "weights_bytes", "activation_bytes",
+       "runtime_overhead_bytes", "kv_budget_bytes", "kv_bytes_per_request", "max_requests",
+       "fits"}};
+  for (const auto& result : evaluation.options) {
+    const auto& option = result.option;
+    std::vector<std::string> row{option.name,
+                                 std::string(config::option_kind_name(option.kind)),
+                                 option.gpu,
+                                 fmt::format("{}", option.tp),
+                                 fmt::format("{}", option.pp),
+                                 fmt::format("{}", option.ep),
+                                 evaluation.model.id,
+                                 std::string(catalog::dtype_name(evaluation.weight_dtype)),
+                                 std::string(catalog::dtype_name(evaluation.kv_dtype)),
+                                 number(evaluation.context_tokens)};
+    if (result.memory) {
+      const auto& memory = *result.memory;
+      for (const double value :
+           {memory.capacity_bytes, memory.usable_bytes, memory.weights_bytes,
+            memory.activation_bytes, memory.runtime_overhead_bytes, memory.kv_budget_bytes,
+            memory.kv_bytes_per_sequence}) {
+        row.push_back(number(value));
+      }
+      row.push_back(fmt::format("{}", memory.max_sequences));
+      row.push_back(memory.fits ? "true" : "false");
+    } else {
+      row.resize(rows.front().size());
+    }
+    rows.push_back(std::move(row));
+  }
+  return to_csv(rows);
+}
+
+}  // namespace
+
+std::string render_evaluation(const plan::Evaluation& evaluation, OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kTable: return render_table(evaluation);
+    case OutputFormat::kJson: return render_json(evaluation);
+    case OutputFormat::kCsv: return render_csv(evaluation);
+  }
+  return {};
+}
+
+}  // namespace tco::report
