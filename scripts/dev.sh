@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# One entry point for people and CI. Cheap to repeat: installs only what is missing, builds
+# incrementally.
+#   bash scripts/dev.sh demo   install, build, run the quick-start example
+#   bash scripts/dev.sh test   install, build (warnings are errors), run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(build-essential cmake libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev catch2
+          nlohmann-json3-dev libcsv-dev libxlsxwriter-dev libbenchmark-dev python3)
+BUILD_DIR=${TCO_BUILD_DIR:-build}
+
+install_missing() {
+  local missing=()
+  for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCO_WERROR=ON >/dev/null
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+case "${1:-}" in
+  demo)
+    install_missing
+    build
+    "$BUILD_DIR/tco-plan" run examples/01-quickstart.yaml
+    ;;
+  test)
+    install_missing
+    build
+    (cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)")
+    ;;
+  *)
+    echo "usage: bash scripts/dev.sh demo|test" >&2
+    exit 2
+    ;;
+esac
