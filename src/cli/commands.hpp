@@ -19,6 +19,8 @@ struct GlobalOptions {
   std::string data_dir;             ///< --data-dir; empty = default lookup
   std::filesystem::path executable;
   [[nodiscard]] std::filesystem::path resolved_data_dir() const;
+  /// profiles/ beside data/.
+  [[nodiscard]] std::filesystem::path resolved_profiles_dir() const;
 };
 
 /// A registered subcommand and what runs it once the command line is parsed.
@@ -30,6 +32,8 @@ struct Command {
 Command setup_run(CLI::App& app, const GlobalOptions& global);
 Command setup_catalog(CLI::App& app, const GlobalOptions& global);
 Command setup_schema(CLI::App& app);
+Command setup_validate(CLI::App& app, const GlobalOptions& global);
+Command setup_fit(CLI::App& app, const GlobalOptions& global);
 
 /// Writes to the -o file atomically, or to stdout when `output` is empty.
 void emit(const std::string& output, const std::string& content);

@@ -15,6 +15,12 @@ std::filesystem::path GlobalOptions::resolved_data_dir() const {
                           : std::filesystem::path(data_dir);
 }
 
+std::filesystem::path GlobalOptions::resolved_profiles_dir() const {
+  auto data = resolved_data_dir();
+  if (!data.has_filename()) data = data.parent_path();  // "data/" -> "data"
+  return data.parent_path() / "profiles";
+}
+
 void emit(const std::string& output, const std::string& content) {
   if (output.empty()) {
     std::cout << content << std::flush;
@@ -41,7 +47,8 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", global.data_dir,
                  "Catalog directory (default: $TCO_PLAN_DATA_DIR or the installed data/)");
   const std::vector<Command> commands{setup_run(app, global), setup_catalog(app, global),
-                                      setup_schema(app)};
+                                      setup_schema(app),           setup_validate(app, global),
+                                      setup_fit(app, global)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -87,16 +87,20 @@ double ParameterCounts::active(const Model& model) const {
   return total() - routed_experts * (1.0 - active_fraction);
 }
 
-double weight_bytes(const ParameterCounts& counts,
-                    const catalog::DtypeInfo& weight_dtype,
-                    const catalog::DtypeInfo& expert_dtype,
-                    const catalog::DtypeInfo& sixteen_bit) {
+double unquantised_bits(const catalog::DtypeInfo& weight_dtype,
+                        const catalog::DtypeInfo& sixteen_bit) {
   const bool gguf = weight_dtype.id == catalog::Dtype::kQ4_0 ||
                     weight_dtype.id == catalog::Dtype::kQ4KM ||
                     weight_dtype.id == catalog::Dtype::kQ8_0;
   const bool full_precision = weight_dtype.bits_per_value >= 16;
-  const double other_bits =
-      (gguf || full_precision) ? weight_dtype.bits_per_value : sixteen_bit.bits_per_value;
+  return (gguf || full_precision) ? weight_dtype.bits_per_value : sixteen_bit.bits_per_value;
+}
+
+double weight_bytes(const ParameterCounts& counts,
+                    const catalog::DtypeInfo& weight_dtype,
+                    const catalog::DtypeInfo& expert_dtype,
+                    const catalog::DtypeInfo& sixteen_bit) {
+  const double other_bits = unquantised_bits(weight_dtype, sixteen_bit);
   const double linear = counts.attention + counts.dense_ffn + counts.shared_experts;
   const double other = counts.embedding + counts.lm_head + counts.norms + counts.router;
   return (linear * weight_dtype.bits_per_value + counts.routed_experts * expert_dtype.bits_per_value +

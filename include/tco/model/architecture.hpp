@@ -41,6 +41,11 @@ struct ParameterCounts {
                                   const catalog::DtypeInfo& expert_dtype,
                                   const catalog::DtypeInfo& sixteen_bit);
 
+/// Bits per value of the tensors a quantised checkpoint keeps unquantised (embeddings, LM head,
+/// norms, router): 16, except GGUF and >= 16-bit formats, which apply to every tensor.
+[[nodiscard]] double unquantised_bits(const catalog::DtypeInfo& weight_dtype,
+                                      const catalog::DtypeInfo& sixteen_bit);
+
 /// KV-cache bytes one token adds in one full-attention layer (all KV heads, K and V; MLA: the
 /// compressed latent plus the shared RoPE key).
 [[nodiscard]] double kv_bytes_per_token_per_layer(const catalog::Model& model,

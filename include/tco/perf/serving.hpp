@@ -1,0 +1,62 @@
+#pragma once
+// Serving under continuous batching, in steady state (mean field). With C requests resident,
+// every step decodes one token for each of them and admits new prompts' tokens (chunked prefill)
+// at the rate that keeps C constant: C·I/O prompt tokens per step, bounded by the engine's
+// tokens-per-step budget. Request throughput X = C / (O · t_step); TPOT = t_step; TTFT = the
+// steps a prompt needs under the budget, plus half a step of waiting and the engine's
+// per-request overhead. The four modes of the measured-results file map onto it:
+//   max_throughput  all requests queued: C = min(engine max batch, KV capacity)
+//   batch           a static batch of B: one prefill of B·I tokens, then O decode steps
+//   concurrency     C closed-loop clients: C resident (capped by KV capacity)
+//   rate            Poisson arrivals at λ req/s: the smallest C whose throughput reaches λ
+
+#include <optional>
+#include <string>
+
+#include "tco/perf/simulator.hpp"
+
+namespace tco::perf {
+
+struct Traffic {
+  double input_tokens = 0;
+  double output_tokens = 0;
+};
+
+struct ServingPoint {
+  double concurrency = 0;              ///< resident requests
+  double output_tokens_per_s = 0;      ///< per replica
+  double requests_per_s = 0;
+  double ttft_s = 0;
+  double tpot_s = 0;
+  double e2e_latency_s = 0;
+  double prefill_tokens_per_s = 0;     ///< batch mode: prompt tokens / prefill time
+  double roofline_output_tokens_per_s = 0;  ///< same point at datasheet peaks, no overheads
+  Bound bound = Bound::kMemory;
+  bool kv_limited = false;             ///< concurrency capped by KV-cache capacity
+  bool saturated = false;              ///< rate mode: offered load above capacity
+};
+
+/// Largest number of requests of this traffic the replica can keep resident (KV capacity and
+/// the engine's max batch); 0 when the model does not fit.
+[[nodiscard]] long long max_concurrency(const Replica& replica, const Traffic& traffic);
+
+[[nodiscard]] ServingPoint serve_concurrency(const Replica& replica, const Traffic& traffic,
+                                             double concurrency);
+[[nodiscard]] ServingPoint serve_max_throughput(const Replica& replica, const Traffic& traffic);
+[[nodiscard]] ServingPoint serve_static_batch(const Replica& replica, const Traffic& traffic,
+                                              double batch);
+[[nodiscard]] ServingPoint serve_rate(const Replica& replica, const Traffic& traffic,
+                                      double requests_per_s);
+
+struct LatencyTargetsSi {
+  std::optional<double> ttft_s;
+  std::optional<double> tpot_s;
+};
+
+/// The highest-throughput concurrency meeting the targets (binary search; throughput rises with
+/// C while TTFT and TPOT rise too). Empty when even one request misses them.
+[[nodiscard]] std::optional<ServingPoint> best_under_targets(const Replica& replica,
+                                                             const Traffic& traffic,
+                                                             const LatencyTargetsSi& targets);
+
+}  // namespace tco::perf

@@ -1,0 +1,72 @@
+#pragma once
+// Roofline step-time simulator (design.md "Performance model"). A forward step over D decode
+// tokens and P prefill tokens becomes a list of operators per GPU (GEMMs, attention, memory-bound
+// elementwise work, collectives); each takes
+//     t_op = max(F / (P_peak(dtype) · η_c), B / (BW_peak · η_m))
+// with η from the GPU's microbenchmark profile, and the step adds the engine's fitted per-step
+// and per-layer overheads. With every η = 1 and no overhead it is the pure roofline, the physical
+// upper bound the report shows beside the prediction.
+
+#include <string>
+#include <vector>
+
+#include "tco/catalog/types.hpp"
+#include "tco/perf/efficiency.hpp"
+#include "tco/perf/memory_plan.hpp"
+
+namespace tco::perf {
+
+/// Engine behaviour fitted on measured end-to-end results (data/engine_fit.yaml).
+struct EngineTiming {
+  double step_overhead_s = 0;     ///< scheduler, sampling, launch gaps per step
+  double layer_overhead_s = 0;    ///< launch gaps per layer per step
+  double request_overhead_s = 0;  ///< per request: tokenise, admit, first-token return (TTFT)
+  double compute_scale = 1;       ///< fraction of microbenchmark GEMM efficiency reached in serving
+};
+
+/// One replica: the model on tp x pp GPUs of one kind, served by one engine.
+struct Replica {
+  const catalog::Model* model = nullptr;
+  const catalog::Gpu* gpu = nullptr;
+  const KernelProfile* profile = nullptr;
+  const catalog::Engine* engine = nullptr;
+  const catalog::DtypeInfo* weight_dtype = nullptr;
+  const catalog::DtypeInfo* expert_dtype = nullptr;
+  const catalog::DtypeInfo* kv_dtype = nullptr;
+  const catalog::DtypeInfo* sixteen_bit = nullptr;
+  Parallelism parallelism;
+  EngineTiming timing;
+};
+
+/// What one forward step contains.
+struct StepShape {
+  double decode_tokens = 0;   ///< sequences decoding one token each
+  double decode_context = 0;  ///< mean tokens already cached per decoding sequence
+  double prefill_tokens = 0;  ///< prompt tokens processed this step
+  double prefill_context = 0; ///< mean tokens before each prefill token (causal: about P/2)
+};
+
+enum class Bound { kCompute, kMemory, kCommunication, kOverhead };
+[[nodiscard]] std::string_view bound_name(Bound bound);
+
+struct StepTime {
+  double time_s = 0;           ///< predicted wall time of the step (all pp stages)
+  double roofline_s = 0;       ///< same step at datasheet peaks, no overheads (lower bound)
+  double compute_s = 0;        ///< part of time spent in compute-bound operators
+  double memory_s = 0;         ///< part in memory-bound operators
+  double communication_s = 0;  ///< collectives and pipeline transfers
+  double overhead_s = 0;       ///< engine overheads
+  Bound bound = Bound::kMemory;
+};
+
+/// Math dtype a GEMM runs in on this GPU for weights stored as `weight_dtype` (native when the
+/// chip has it, else the fallback after dequantisation).
+[[nodiscard]] catalog::Dtype math_dtype(const catalog::Gpu& gpu,
+                                        const catalog::DtypeInfo& weight_dtype);
+/// Dense peak FLOP/s of `dtype` on `gpu` (fp16 uses the bf16 rate: engines accumulate in fp32).
+[[nodiscard]] double peak_flops(const catalog::Gpu& gpu, catalog::Dtype dtype);
+
+/// Time of one forward step of a replica (pure).
+[[nodiscard]] StepTime step_time(const Replica& replica, const StepShape& shape);
+
+}  // namespace tco::perf

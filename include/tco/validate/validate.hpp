@@ -1,0 +1,96 @@
+#pragma once
+// Predictions against published measurements (the measured-results format of design.md):
+// each row becomes a replica and a serving mode, the simulator predicts its metric, and the
+// signed error is reported. Rows the model cannot represent are kept, marked unsupported, with
+// the reason.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tco/catalog/catalog.hpp"
+#include "tco/perf/efficiency.hpp"
+#include "tco/perf/simulator.hpp"
+
+namespace tco::validate {
+
+inline const std::vector<std::string> kMeasuredColumns{
+    "id",         "gpu",        "num_gpus", "tp",   "pp",     "ep",     "engine",
+    "model",      "weight_dtype", "kv_dtype", "input_len", "output_len", "mode", "load",
+    "metric",     "value",      "source",   "note"};
+
+struct MeasuredRow {
+  std::vector<std::string> cells;  ///< all input columns, in kMeasuredColumns order
+  int line = 0;
+  [[nodiscard]] const std::string& get(const std::string& column) const;
+  void set(const std::string& column, std::string value);
+  [[nodiscard]] double value() const;
+};
+
+/// Reads a measured-results CSV; throws config::InputError naming file:line for bad rows.
+[[nodiscard]] std::vector<MeasuredRow> read_measured(const std::filesystem::path& path);
+
+/// Everything a prediction needs besides the row.
+struct PredictionContext {
+  const catalog::Catalog* catalog = nullptr;
+  const std::map<std::string, perf::KernelProfile>* profiles = nullptr;
+  std::map<std::string, perf::EngineTiming> engine_timing;  ///< fitted, by engine id
+};
+
+struct Prediction {
+  const MeasuredRow* row = nullptr;
+  std::optional<double> predicted;
+  std::optional<double> roofline;  ///< pure-roofline value of the same metric
+  double error_pct = 0;            ///< (predicted - measured) / measured x 100
+  bool calibrated = false;         ///< the GPU has a measured kernel profile
+  std::string status;              ///< ok | unsupported
+  std::string reason;
+};
+
+[[nodiscard]] Prediction predict(const MeasuredRow& row, const PredictionContext& context);
+
+struct MetricSummary {
+  std::string metric;
+  int rows = 0;
+  int covered = 0;
+  double median_abs_error_pct = 0;
+  double p90_abs_error_pct = 0;
+  double bias_pct = 0;  ///< median signed error
+};
+
+[[nodiscard]] std::vector<MetricSummary> summarise(const std::vector<Prediction>& predictions);
+
+/// Loads data/engine_timing.yaml (fitted engine overheads) into the context's map.
+[[nodiscard]] std::map<std::string, perf::EngineTiming> load_engine_timing(
+    const std::filesystem::path& data_dir);
+
+}  // namespace tco::validate
+
+namespace tco::validate {
+
+/// Result of fitting one engine's overheads.
+struct EngineFit {
+  std::string engine;
+  perf::EngineTiming timing;
+  int rows = 0;                      ///< training rows used
+  double median_abs_error_pct = 0;   ///< on the training rows, after the fit
+  double p90_abs_error_pct = 0;
+};
+
+/// Fits each engine's overheads on `rows` (those whose source is not held out): the compute
+/// scale κ ∈ [0.3, 1] by grid search and, for each κ, the per-step and per-layer overheads by
+/// weighted linear least squares (Eigen) on the step time the measurements imply; then the
+/// per-request overhead as the median TTFT residual. Overheads are clipped at zero and κ at 1,
+/// so predictions stay below the pure roofline. Engines with fewer than `min_rows` training rows
+/// keep zero overheads and κ = 1.
+[[nodiscard]] std::vector<EngineFit> fit_engines(const std::vector<MeasuredRow>& rows,
+                                                 const PredictionContext& context,
+                                                 int min_rows = 5);
+
+/// data/engine_timing.yaml text for the fits (deterministic).
+[[nodiscard]] std::string engine_timing_yaml(const std::vector<EngineFit>& fits,
+                                             const std::string& training_description);
+
+}  // namespace tco::validate

@@ -1,0 +1,161 @@
+#include "tco/perf/serving.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tco::perf {
+
+namespace {
+
+ServingPoint finish(ServingPoint point, const StepTime& step, double decode_tokens) {
+  point.bound = step.bound;
+  point.roofline_output_tokens_per_s =
+      step.roofline_s > 0 ? decode_tokens / step.roofline_s : 0.0;
+  return point;
+}
+
+}  // namespace
+
+long long max_concurrency(const Replica& replica, const Traffic& traffic) {
+  MemoryPlanInput input;
+  input.model = replica.model;
+  input.gpu = replica.gpu;
+  input.engine = replica.engine;
+  input.weight_dtype = replica.weight_dtype;
+  input.expert_dtype = replica.expert_dtype;
+  input.kv_dtype = replica.kv_dtype;
+  input.sixteen_bit = replica.sixteen_bit;
+  input.parallelism = replica.parallelism;
+  // Each resident request reserves KV for its whole prompt and output (TensorRT-LLM's
+  // guaranteed-no-evict policy; paged engines reach the same peak as requests finish).
+  input.context_tokens = traffic.input_tokens + traffic.output_tokens;
+  const MemoryPlan plan = plan_memory(input);
+  if (!plan.fits) return 0;
+  return std::min<long long>(plan.max_sequences, replica.engine->max_batch);
+}
+
+ServingPoint serve_concurrency(const Replica& replica, const Traffic& traffic,
+                               double concurrency) {
+  const double input = traffic.input_tokens;
+  const double output = std::max(1.0, traffic.output_tokens);
+  const double budget = static_cast<double>(replica.engine->max_tokens_per_step);
+  const double resident = std::max(1.0, concurrency);
+  // Mean field: C decode tokens and C·I/O prompt tokens per step keep C requests resident.
+  double decode = resident;
+  double prefill = resident * input / output;
+  if (decode + prefill > budget) {
+    const double scale = budget / (decode + prefill);
+    decode *= scale;
+    prefill *= scale;
+  }
+  StepShape shape;
+  shape.decode_tokens = decode;
+  shape.decode_context = input + output / 2.0;
+  shape.prefill_tokens = prefill;
+  shape.prefill_context = input / 2.0;
+  const StepTime step = step_time(replica, shape);
+  ServingPoint point;
+  point.concurrency = resident;
+  point.output_tokens_per_s = decode / step.time_s;
+  point.requests_per_s = point.output_tokens_per_s / output;
+  point.tpot_s = step.time_s * resident / decode;
+  // A new prompt gets the budget left after the decode tokens; it waits half a step on average.
+  const double prompt_steps = std::ceil(input / std::max(1.0, budget - decode));
+  point.ttft_s = (prompt_steps + 0.5) * step.time_s + replica.timing.request_overhead_s;
+  point.e2e_latency_s = point.ttft_s + (output - 1) * point.tpot_s;
+  return finish(point, step, decode);
+}
+
+ServingPoint serve_max_throughput(const Replica& replica, const Traffic& traffic) {
+  const long long limit = max_concurrency(replica, traffic);
+  if (limit <= 0) return {};
+  ServingPoint point = serve_concurrency(replica, traffic, static_cast<double>(limit));
+  point.kv_limited = limit < replica.engine->max_batch;
+  return point;
+}
+
+ServingPoint serve_static_batch(const Replica& replica, const Traffic& traffic, double batch) {
+  const double input = traffic.input_tokens;
+  const double output = std::max(1.0, traffic.output_tokens);
+  const double budget = static_cast<double>(replica.engine->max_tokens_per_step);
+  ServingPoint point;
+  point.concurrency = batch;
+  double prefill_s = 0;
+  if (input > 0) {
+    // The batch's prompts go through in chunks of the token budget.
+    const double total = batch * input;
+    const double chunks = std::ceil(total / budget);
+    StepShape prefill;
+    prefill.prefill_tokens = total / chunks;
+    prefill.prefill_context = input / 2.0;
+    prefill_s = chunks * step_time(replica, prefill).time_s;
+    point.prefill_tokens_per_s = total / prefill_s;
+  }
+  StepShape decode;
+  decode.decode_tokens = batch;
+  decode.decode_context = input + output / 2.0;
+  const StepTime step = step_time(replica, decode);
+  point.ttft_s = prefill_s + replica.timing.request_overhead_s;
+  point.tpot_s = step.time_s;
+  point.e2e_latency_s = point.ttft_s + (output - 1) * point.tpot_s;
+  point.output_tokens_per_s = batch * output / point.e2e_latency_s;
+  point.requests_per_s = batch / point.e2e_latency_s;
+  return finish(point, step, batch);
+}
+
+ServingPoint serve_rate(const Replica& replica, const Traffic& traffic, double requests_per_s) {
+  const long long limit = max_concurrency(replica, traffic);
+  if (limit <= 0) return {};
+  const ServingPoint capacity = serve_concurrency(replica, traffic, static_cast<double>(limit));
+  if (capacity.requests_per_s <= requests_per_s) {
+    ServingPoint saturated = capacity;
+    saturated.saturated = true;
+    return saturated;
+  }
+  // Request throughput rises with resident requests: bisect for the C that carries λ.
+  double low = 0.0;
+  double high = static_cast<double>(limit);
+  for (int iteration = 0; iteration < 60; ++iteration) {
+    const double middle = 0.5 * (low + high);
+    if (serve_concurrency(replica, traffic, middle).requests_per_s < requests_per_s) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  ServingPoint point = serve_concurrency(replica, traffic, std::max(high, 1e-3));
+  // Poisson arrivals: a prompt waits for a slot in the next step; the wait stretches as the
+  // offered load approaches capacity (M/M/1 factor 1/(1-ρ) on half a step).
+  const double utilisation = requests_per_s / capacity.requests_per_s;
+  point.ttft_s += 0.5 * point.tpot_s * (1.0 / (1.0 - utilisation) - 1.0);
+  point.requests_per_s = requests_per_s;
+  point.output_tokens_per_s = requests_per_s * std::max(1.0, traffic.output_tokens);
+  point.e2e_latency_s = point.ttft_s + (traffic.output_tokens - 1) * point.tpot_s;
+  return point;
+}
+
+std::optional<ServingPoint> best_under_targets(const Replica& replica, const Traffic& traffic,
+                                               const LatencyTargetsSi& targets) {
+  const long long limit = max_concurrency(replica, traffic);
+  auto meets = [&](const ServingPoint& point) {
+    return (!targets.ttft_s || point.ttft_s <= *targets.ttft_s) &&
+           (!targets.tpot_s || point.tpot_s <= *targets.tpot_s);
+  };
+  if (limit <= 0) return std::nullopt;
+  if (!meets(serve_concurrency(replica, traffic, 1.0))) return std::nullopt;
+  long long low = 1;
+  long long high = limit;
+  while (low < high) {
+    const long long middle = (low + high + 1) / 2;
+    if (meets(serve_concurrency(replica, traffic, static_cast<double>(middle)))) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  ServingPoint point = serve_concurrency(replica, traffic, static_cast<double>(low));
+  point.kv_limited = low == limit && limit < replica.engine->max_batch;
+  return point;
+}
+
+}  // namespace tco::perf

@@ -1,0 +1,298 @@
+#include "tco/perf/simulator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "tco/model/architecture.hpp"
+
+namespace tco::perf {
+
+using catalog::Dtype;
+
+std::string_view bound_name(Bound bound) {
+  switch (bound) {
+    case Bound::kCompute: return "compute";
+    case Bound::kMemory: return "memory bandwidth";
+    case Bound::kCommunication: return "communication";
+    case Bound::kOverhead: return "engine overhead";
+  }
+  return "?";
+}
+
+double peak_flops(const catalog::Gpu& gpu, Dtype dtype) {
+  // Engines accumulate fp16 GEMMs in fp32; consumer datasheets quote fp16 with fp16
+  // accumulation at twice that rate, so fp16 math is charged at the bf16 rate when known.
+  if (dtype == Dtype::kFp16 && gpu.peak_flops.count(Dtype::kBf16)) {
+    return gpu.peak_flops.at(Dtype::kBf16);
+  }
+  const auto found = gpu.peak_flops.find(dtype);
+  if (found != gpu.peak_flops.end()) return found->second;
+  const auto bf16 = gpu.peak_flops.find(Dtype::kBf16);
+  if (bf16 != gpu.peak_flops.end()) return bf16->second;
+  const auto fp16 = gpu.peak_flops.find(Dtype::kFp16);
+  return fp16 != gpu.peak_flops.end() ? fp16->second : 0.0;
+}
+
+Dtype math_dtype(const catalog::Gpu& gpu, const catalog::DtypeInfo& weight_dtype) {
+  if (gpu.peak_flops.count(weight_dtype.compute_dtype)) return weight_dtype.compute_dtype;
+  return weight_dtype.fallback_compute_dtype;
+}
+
+namespace {
+
+constexpr double kActivationBytes = 2.0;  // bf16/fp16 activations between kernels
+
+/// Accumulates operator times twice: with measured efficiencies (prediction) and at datasheet
+/// peaks (roofline).
+class StepAccumulator {
+ public:
+  explicit StepAccumulator(const Replica& replica) : replica_(replica) {}
+
+  void gemm(double m, double n, double k, double weight_bits, Dtype dtype, double count) {
+    if (m <= 0 || n <= 0 || k <= 0 || count <= 0) return;
+    const double flops = 2.0 * m * n * k;
+    const double bytes = n * k * weight_bits / 8.0 + (m * k + m * n) * kActivationBytes;
+    compute_or_memory(flops, bytes, dtype, flops, count, /*attention=*/false);
+  }
+
+  void attention(double flops, double bytes, double count) {
+    compute_or_memory(flops, bytes, Dtype::kBf16, flops, count, /*attention=*/true);
+  }
+
+  void memory(double bytes, double count) {
+    if (bytes <= 0 || count <= 0) return;
+    const double bandwidth = replica_.gpu->memory_bandwidth_bytes_per_s;
+    const double predicted = bytes / (bandwidth * replica_.profile->memory_utilisation(bytes));
+    result_.memory_s += predicted * count;
+    result_.roofline_s += bytes / bandwidth * count;
+  }
+
+  /// Ring all-reduce over `ranks` GPUs: each rank moves 2(n-1)/n of the message, at the bus
+  /// bandwidth nccl-tests measure for that message size.
+  void all_reduce(double message_bytes, int ranks, double count) {
+    if (ranks <= 1 || message_bytes <= 0) return;
+    const double link = replica_.gpu->interconnect_bytes_per_s;
+    const double moved = 2.0 * (ranks - 1) / ranks * message_bytes;
+    result_.communication_s +=
+        moved / (link * replica_.profile->allreduce_utilisation(message_bytes)) * count;
+    result_.roofline_s += moved / link * count;
+  }
+
+  /// Point-to-point or all-to-all traffic at the link's measured efficiency.
+  void transfer(double bytes, double count) {
+    if (bytes <= 0) return;
+    const double link = replica_.gpu->interconnect_bytes_per_s;
+    result_.communication_s += bytes / (link * replica_.profile->allreduce_utilisation(bytes)) *
+                               count;
+    result_.roofline_s += bytes / link * count;
+  }
+
+  StepTime& result() { return result_; }
+
+ private:
+  void compute_or_memory(double flops, double bytes, Dtype dtype, double efficiency_size,
+                         double count, bool is_attention) {
+    const auto& gpu = *replica_.gpu;
+    const auto& profile = *replica_.profile;
+    const double peak = peak_flops(gpu, dtype);
+    const double bandwidth = gpu.memory_bandwidth_bytes_per_s;
+    const double compute_efficiency =
+        (is_attention ? profile.attention_utilisation(efficiency_size)
+                      : profile.gemm_utilisation(dtype, efficiency_size)) *
+        replica_.timing.compute_scale;
+    const double compute = flops / (peak * compute_efficiency);
+    const double memory = bytes / (bandwidth * profile.memory_utilisation(bytes));
+    if (compute >= memory) {
+      result_.compute_s += compute * count;
+    } else {
+      result_.memory_s += memory * count;
+    }
+    result_.roofline_s += std::max(flops / peak, bytes / bandwidth) * count;
+  }
+
+  const Replica& replica_;
+  StepTime result_;
+};
+
+/// Layers of each kind, so heterogeneous stacks (DeepSeek dense-then-MoE, Llama 4 interleaved,
+/// gpt-oss alternating windows) are charged layer by layer without a per-layer loop per step.
+struct LayerMix {
+  double moe = 0;
+  double dense = 0;
+  double windowed = 0;
+  double full = 0;
+};
+
+LayerMix layer_mix(const catalog::Model& model) {
+  LayerMix mix;
+  for (int layer = 0; layer < model.num_layers; ++layer) {
+    (model::is_moe_layer(model, layer) ? mix.moe : mix.dense) += 1;
+  }
+  mix.windowed = model.sliding_window > 0 ? model.sliding_window_layers : 0;
+  mix.full = model.num_layers - mix.windowed;
+  return mix;
+}
+
+/// One pipeline stage over `tokens` (decode + prefill) of one micro-batch; counts are for the
+/// stage's share (1/pp) of the layers.
+void add_stage(const Replica& replica, const StepShape& shape, double stage_share,
+               StepAccumulator& step) {
+  const auto& model = *replica.model;
+  const auto& gpu = *replica.gpu;
+  const int tp = replica.parallelism.tp;
+  const int ep = replica.parallelism.ep;
+  const double decode = shape.decode_tokens;
+  const double prefill = shape.prefill_tokens;
+  const double tokens = decode + prefill;
+  if (tokens <= 0) return;
+  const double hidden = static_cast<double>(model.hidden_size);
+  const double heads = static_cast<double>(model.num_attention_heads) / tp;
+  const double weight_bits = replica.weight_dtype->bits_per_value;
+  const Dtype math = math_dtype(gpu, *replica.weight_dtype);
+  const LayerMix mix = layer_mix(model);
+  const double layers = model.num_layers * stage_share;
+
+  // Attention projections.
+  if (model.mla) {
+    const auto& mla = *model.mla;
+    const double qk_head = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
+    if (mla.q_lora_rank > 0) {
+      step.gemm(tokens, mla.q_lora_rank, hidden, weight_bits, math, layers);
+      step.gemm(tokens, heads * qk_head, mla.q_lora_rank, weight_bits, math, layers);
+    } else {
+      step.gemm(tokens, heads * qk_head, hidden, weight_bits, math, layers);
+    }
+    step.gemm(tokens, mla.kv_lora_rank + mla.qk_rope_head_dim, hidden, weight_bits, math, layers);
+    step.gemm(tokens, heads * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank,
+              weight_bits, math, layers);
+    step.gemm(tokens, hidden, heads * mla.v_head_dim, weight_bits, math, layers);
+  } else {
+    const double kv_heads = std::ceil(static_cast<double>(model.num_kv_heads) / tp);
+    step.gemm(tokens, (heads + 2 * kv_heads) * model.head_dim, hidden, weight_bits, math, layers);
+    step.gemm(tokens, hidden, heads * model.head_dim, weight_bits, math, layers);
+  }
+
+  // Attention itself: decode reads each sequence's KV; prefill is FlashAttention-style compute
+  // over the causal triangle (mean attended length given by the caller). Windowed layers see at
+  // most `sliding_window` tokens.
+  const double kv_head_share =
+      model.mla ? 1.0
+                : std::ceil(static_cast<double>(model.num_kv_heads) / tp) / model.num_kv_heads;
+  const double kv_token_bytes =
+      model::kv_bytes_per_token_per_layer(model, replica.kv_dtype->bits_per_value) *
+      kv_head_share;
+  const double score_width =
+      model.mla ? 2.0 * model.mla->kv_lora_rank + model.mla->qk_rope_head_dim
+                : 2.0 * model.head_dim;  // q.k and p.v per head
+  auto attention_layers = [&](double count, double window) {
+    if (count <= 0) return;
+    const double decode_context = std::min(shape.decode_context, window);
+    const double prefill_context = std::min(shape.prefill_context, window);
+    if (decode > 0) {
+      step.attention(2.0 * heads * score_width * decode * decode_context,
+                     decode * decode_context * kv_token_bytes, count);
+    }
+    if (prefill > 0) {
+      step.attention(2.0 * heads * score_width * prefill * prefill_context,
+                     (prefill + prefill_context) * kv_token_bytes +
+                         2.0 * prefill * heads * model.head_dim * kActivationBytes,
+                     count);
+    }
+  };
+  const double window = model.sliding_window > 0 ? model.sliding_window : 1e300;
+  attention_layers(mix.windowed * stage_share, window);
+  attention_layers(mix.full * stage_share, 1e300);
+
+  // Feed-forward: dense layers, then MoE layers.
+  const bool gated = catalog::is_gated(model.activation);
+  auto dense_ffn = [&](double width, double count) {
+    if (width <= 0 || count <= 0) return;
+    step.gemm(tokens, (gated ? 2.0 : 1.0) * width / tp, hidden, weight_bits, math, count);
+    step.gemm(tokens, hidden, width / tp, weight_bits, math, count);
+  };
+  dense_ffn(static_cast<double>(model.intermediate_size), mix.dense * stage_share);
+  if (model.moe && mix.moe > 0) {
+    const auto& moe = *model.moe;
+    const double count = mix.moe * stage_share;
+    const double experts = moe.num_experts;
+    const double width = static_cast<double>(moe.expert_intermediate_size);
+    step.gemm(tokens, experts, hidden, 16, Dtype::kBf16, count);  // router
+    // Expected distinct experts touched by `tokens` tokens routed top-k of E (uniform routing):
+    // E * (1 - (1 - k/E)^tokens). Their weights are read once per step.
+    const double touched = experts * (1.0 - std::pow(1.0 - moe.top_k / experts, tokens));
+    const double routed = tokens * moe.top_k;
+    // Grouped GEMM: each GPU holds experts/ep experts, each split tp/ep ways; every touched
+    // expert runs gate+up and down on its share of the routed tokens.
+    const double expert_ranks = std::max(1.0, static_cast<double>(tp) / ep);
+    step.gemm(routed / std::max(touched, 1.0), (gated ? 3.0 : 2.0) * width / expert_ranks, hidden,
+              replica.expert_dtype->bits_per_value, math_dtype(gpu, *replica.expert_dtype),
+              touched / ep * count);
+    if (moe.shared_experts > 0) dense_ffn(moe.shared_experts * width, count);
+    if (ep > 1) {
+      // All-to-all dispatch and combine of routed tokens' hidden states.
+      step.transfer(2.0 * routed * hidden * kActivationBytes * (ep - 1) / ep / tp, count);
+    }
+  }
+
+  // Norms, residual adds and the FFN activation: memory-bound elementwise passes.
+  const double ffn_local =
+      std::max(static_cast<double>(model.intermediate_size),
+               model.moe ? static_cast<double>(model.moe->expert_intermediate_size) *
+                               model.moe->top_k
+                         : 0.0) /
+      tp;
+  step.memory(tokens * (8.0 * hidden + 3.0 * ffn_local) * kActivationBytes, layers);
+
+  // Tensor parallelism: two all-reduces of the hidden states per layer (after attention and
+  // after the FFN).
+  step.all_reduce(tokens * hidden * kActivationBytes, tp, 2.0 * layers);
+}
+
+}  // namespace
+
+StepTime step_time(const Replica& replica, const StepShape& shape) {
+  const auto& model = *replica.model;
+  const int pp = replica.parallelism.pp;
+  // Pipeline parallelism: up to pp micro-batches in flight; each sequence passes every stage, so
+  // a step (every sequence advancing one token) takes pp stage times of one micro-batch.
+  const double sequences = shape.decode_tokens + (shape.prefill_tokens > 0 ? 1 : 0);
+  const double micro_batches = std::clamp(std::floor(sequences), 1.0, static_cast<double>(pp));
+  StepShape micro = shape;
+  micro.decode_tokens /= micro_batches;
+  micro.prefill_tokens /= micro_batches;
+  StepAccumulator stage(replica);
+  add_stage(replica, micro, 1.0 / pp, stage);
+  // LM head on the last stage, for the tokens that are sampled (decoding sequences, plus the
+  // last prompt token of a request whose prefill completes).
+  const double sampled = micro.decode_tokens + (micro.prefill_tokens > 0 ? 1 : 0);
+  const double lm_bits =
+      model::unquantised_bits(*replica.weight_dtype, *replica.sixteen_bit);
+  stage.gemm(sampled, static_cast<double>(model.vocab_size) / replica.parallelism.tp,
+             static_cast<double>(model.hidden_size), lm_bits,
+             math_dtype(*replica.gpu, *replica.sixteen_bit), 1.0);
+  if (pp > 1) {
+    // Activations handed to the next stage.
+    stage.transfer((micro.decode_tokens + micro.prefill_tokens) *
+                       static_cast<double>(model.hidden_size) *
+
+                       kActivationBytes,
+                   1.0);
+  }
+  StepTime result = stage.result();
+  const double stages = pp;
+  result.compute_s *= stages;
+  result.memory_s *= stages;
+  result.communication_s *= stages;
+  result.roofline_s *= stages;
+  result.overhead_s = replica.timing.step_overhead_s + replica.timing.layer_overhead_s * model.num_layers;
+  result.time_s = result.compute_s + result.memory_s + result.communication_s + result.overhead_s;
+  const double largest = std::max({result.compute_s, result.memory_s, result.communication_s,
+                                   result.overhead_s});
+  result.bound = largest == result.compute_s         ? Bound::kCompute
+                 : largest == result.memory_s        ? Bound::kMemory
+                 : largest == result.communication_s ? Bound::kCommunication
+                                                     : Bound::kOverhead;
+  return result;
+}
+
+}  // namespace tco::perf

@@ -1,0 +1,238 @@
+#include "tco/validate/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "tco/config/csv.hpp"
+#include "tco/config/diagnostics.hpp"
+#include "tco/perf/serving.hpp"
+
+namespace tco::validate {
+
+namespace {
+
+const std::vector<std::string> kMetrics{"output_tokens_per_s", "output_tokens_per_s_per_gpu",
+                                        "decode_tokens_per_s", "prefill_tokens_per_s",
+                                        "ttft_s",              "tpot_s",
+                                        "e2e_latency_s",       "requests_per_s"};
+const std::vector<std::string> kModes{"max_throughput", "batch", "concurrency", "rate"};
+
+// Prompt length assumed for single-stream decode rows whose source gave none ("short prompt"):
+// at batch 1 decode is weight-bandwidth bound and nearly independent of it.
+constexpr double kAssumedShortPrompt = 128;
+
+std::size_t column_index(const std::string& column) {
+  const auto found = std::find(kMeasuredColumns.begin(), kMeasuredColumns.end(), column);
+  if (found == kMeasuredColumns.end()) throw std::logic_error("no column " + column);
+  return static_cast<std::size_t>(found - kMeasuredColumns.begin());
+}
+
+std::optional<double> number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+double percentile(std::vector<double> values, double fraction) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  // Linear interpolation between closest ranks (numpy's default).
+  const double rank = fraction * static_cast<double>(values.size() - 1);
+  const auto lower = static_cast<std::size_t>(std::floor(rank));
+  const auto upper = static_cast<std::size_t>(std::ceil(rank));
+  return values[lower] + (values[upper] - values[lower]) * (rank - static_cast<double>(lower));
+}
+
+}  // namespace
+
+const std::string& MeasuredRow::get(const std::string& column) const {
+  return cells[column_index(column)];
+}
+
+void MeasuredRow::set(const std::string& column, std::string value) {
+  cells[column_index(column)] = std::move(value);
+}
+
+double MeasuredRow::value() const { return *number(get("value")); }
+
+std::vector<MeasuredRow> read_measured(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  const config::CsvTable table = config::parse_csv(catalog::read_text_file(path), file);
+  std::vector<int> positions;
+  for (const auto& column : kMeasuredColumns) {
+    const int position = table.column(column);
+    if (position < 0) {
+      throw config::InputError(fmt::format("{}:1: error: missing column '{}'\n", file, column));
+    }
+    positions.push_back(position);
+  }
+  std::vector<MeasuredRow> rows;
+  std::string errors;
+  for (std::size_t i = 0; i < table.rows.size(); ++i) {
+    MeasuredRow row;
+    row.line = table.lines[i];
+    for (const int position : positions) {
+      row.cells.push_back(table.rows[i][static_cast<std::size_t>(position)]);
+    }
+    auto fail = [&](const std::string& message) {
+      errors += fmt::format("{}:{}: error: {}\n", file, row.line, message);
+    };
+    const auto value = number(row.get("value"));
+    if (!value || *value <= 0) fail(fmt::format("value '{}' is not a positive number",
+                                                row.get("value")));
+    if (std::find(kMetrics.begin(), kMetrics.end(), row.get("metric")) == kMetrics.end()) {
+      fail(fmt::format("unknown metric '{}'{}", row.get("metric"),
+                       config::did_you_mean(row.get("metric"), kMetrics)));
+    }
+    if (std::find(kModes.begin(), kModes.end(), row.get("mode")) == kModes.end()) {
+      fail(fmt::format("unknown mode '{}'{}", row.get("mode"),
+                       config::did_you_mean(row.get("mode"), kModes)));
+    }
+    for (const char* column : {"num_gpus", "tp", "pp"}) {
+      const auto count = number(row.get(column));
+      if (!count || *count < 1 || std::floor(*count) != *count) {
+        fail(fmt::format("{} '{}' is not a positive integer", column, row.get(column)));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  if (!errors.empty()) throw config::InputError(errors);
+  return rows;
+}
+
+Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
+  Prediction prediction;
+  prediction.row = &row;
+  prediction.status = "unsupported";
+  const auto& catalog = *context.catalog;
+  const catalog::Gpu* gpu = catalog.find_gpu(row.get("gpu"));
+  const catalog::Model* model = catalog.find_model(row.get("model"));
+  const catalog::Engine* engine = catalog.find_engine(row.get("engine"));
+  const auto weight = catalog::dtype_from_name(row.get("weight_dtype"));
+  const auto kv = catalog::dtype_from_name(row.get("kv_dtype"));
+  if (gpu == nullptr) return prediction.reason = "GPU not in the catalog", prediction;
+  if (model == nullptr) return prediction.reason = "model not in the catalog", prediction;
+  if (engine == nullptr) return prediction.reason = "engine not in the catalog", prediction;
+  if (!weight || !kv) return prediction.reason = "unknown weight or KV dtype", prediction;
+
+  const std::string& mode = row.get("mode");
+  const std::string& metric = row.get("metric");
+  auto input = number(row.get("input_len"));
+  auto output = number(row.get("output_len"));
+  if (!input || !output) {
+    if (mode == "batch" && metric == "decode_tokens_per_s") {
+      input = input.value_or(kAssumedShortPrompt);
+      output = output.value_or(kAssumedShortPrompt);
+      prediction.reason = fmt::format("lengths not stated: {} assumed", kAssumedShortPrompt);
+    } else {
+      prediction.reason = "input/output length not stated (dataset-driven run)";
+      return prediction;
+    }
+  }
+  const int tp = static_cast<int>(*number(row.get("tp")));
+  const int pp = static_cast<int>(*number(row.get("pp")));
+  const int ep = static_cast<int>(number(row.get("ep")).value_or(1));
+  const double num_gpus = *number(row.get("num_gpus"));
+  const double replicas = std::max(1.0, std::floor(num_gpus / (tp * pp)));
+
+  const auto expert_dtype = perf::expert_dtype_for(*model, catalog, *weight);
+  perf::Replica replica;
+  replica.model = model;
+  replica.gpu = gpu;
+  replica.profile = &perf::profile_for(*context.profiles, gpu->id);
+  replica.engine = engine;
+  replica.weight_dtype = &catalog.dtype(*weight);
+  replica.expert_dtype = &catalog.dtype(expert_dtype);
+  replica.kv_dtype = &catalog.dtype(*kv);
+  replica.sixteen_bit = &catalog.dtype(catalog::Dtype::kBf16);
+  replica.parallelism = {tp, pp, ep};
+  if (const auto timing = context.engine_timing.find(engine->id);
+      timing != context.engine_timing.end()) {
+    replica.timing = timing->second;
+  }
+  prediction.calibrated = replica.profile->calibrated;
+
+  const perf::Traffic traffic{*input, *output};
+  if (perf::max_concurrency(replica, traffic) <= 0) {
+    prediction.reason = "does not fit in GPU memory per the memory plan";
+    return prediction;
+  }
+  const double load = number(row.get("load")).value_or(1.0);
+  perf::ServingPoint point;
+  if (mode == "max_throughput") {
+    point = perf::serve_max_throughput(replica, traffic);
+  } else if (mode == "batch") {
+    point = perf::serve_static_batch(replica, traffic, load);
+  } else if (mode == "concurrency") {
+    point = perf::serve_concurrency(
+        replica, traffic,
+        std::min(load / replicas, static_cast<double>(perf::max_concurrency(replica, traffic))));
+  } else {
+    point = perf::serve_rate(replica, traffic, load / replicas);
+  }
+
+  double predicted = 0;
+  std::optional<double> roofline;
+  if (metric == "output_tokens_per_s") {
+    predicted = point.output_tokens_per_s * replicas;
+    roofline = point.roofline_output_tokens_per_s * replicas;
+  } else if (metric == "output_tokens_per_s_per_gpu") {
+    predicted = point.output_tokens_per_s * replicas / num_gpus;
+    roofline = point.roofline_output_tokens_per_s * replicas / num_gpus;
+  } else if (metric == "decode_tokens_per_s") {
+    predicted = 1.0 / point.tpot_s;
+  } else if (metric == "prefill_tokens_per_s") {
+    predicted = point.prefill_tokens_per_s;
+  } else if (metric == "ttft_s") {
+    predicted = point.ttft_s;
+  } else if (metric == "tpot_s") {
+    predicted = point.tpot_s;
+  } else if (metric == "e2e_latency_s") {
+    predicted = point.e2e_latency_s;
+  } else if (metric == "requests_per_s") {
+    predicted = point.requests_per_s * replicas;
+  }
+  if (!std::isfinite(predicted) || predicted <= 0) {
+    prediction.reason = "no finite prediction";
+    return prediction;
+  }
+  if (mode == "rate" && point.saturated) {
+    prediction.reason = "offered rate above predicted capacity (saturated)";
+  }
+  prediction.predicted = predicted;
+  prediction.roofline = roofline;
+  prediction.error_pct = (predicted - row.value()) / row.value() * 100.0;
+  prediction.status = "ok";
+  return prediction;
+}
+
+std::vector<MetricSummary> summarise(const std::vector<Prediction>& predictions) {
+  std::vector<MetricSummary> summaries;
+  for (const auto& metric : kMetrics) {
+    MetricSummary summary;
+    summary.metric = metric;
+    std::vector<double> absolute;
+    std::vector<double> signed_errors;
+    for (const auto& prediction : predictions) {
+      if (prediction.row->get("metric") != metric) continue;
+      ++summary.rows;
+      if (prediction.status != "ok") continue;
+      ++summary.covered;
+      absolute.push_back(std::fabs(prediction.error_pct));
+      signed_errors.push_back(prediction.error_pct);
+    }
+    if (summary.rows == 0) continue;
+    summary.median_abs_error_pct = percentile(absolute, 0.5);
+    summary.p90_abs_error_pct = percentile(absolute, 0.9);
+    summary.bias_pct = percentile(signed_errors, 0.5);
+    summaries.push_back(summary);
+  }
+  return summaries;
+}
+
+}  // namespace tco::validate
