@@ -4,6 +4,7 @@
 #include "tco/config/scenario.hpp"
 #include "tco/plan/evaluate.hpp"
 #include "tco/report/report.hpp"
+#include "tco/validate/validate.hpp"
 
 namespace tco::cli {
 
@@ -36,7 +37,10 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
   return {sub, [options, &global] {
             const auto catalog = catalog::load_catalog(global.resolved_data_dir());
             const auto scenario = config::load_scenario(options->scenario, catalog);
-            const auto evaluation = plan::evaluate(scenario);
+            plan::PerformanceData performance;
+            performance.profiles = perf::load_profiles(global.resolved_profiles_dir());
+            performance.engine_timing = validate::load_engine_timing(global.resolved_data_dir());
+            const auto evaluation = plan::evaluate(scenario, performance);
             emit(options->output, report::render_evaluation(evaluation, options->format));
             return kExitOk;
           }};

@@ -16,7 +16,7 @@ void add_assumption(Evaluation& evaluation, std::string name, std::string value,
 
 }  // namespace
 
-Evaluation evaluate(const config::Scenario& scenario) {
+Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& performance) {
   Evaluation evaluation;
   const auto& catalog = scenario.catalog;
   const auto& model = scenario.model.model;
@@ -88,6 +88,48 @@ Evaluation evaluate(const config::Scenario& scenario) {
     input.context_tokens = evaluation.context_tokens;
     result.memory = perf::plan_memory(input);
     result.status = result.memory->fits ? "fits" : "does not fit";
+    if (result.memory->fits) {
+      perf::Replica replica;
+      replica.model = &model;
+      replica.gpu = gpu;
+      replica.profile = &perf::profile_for(performance.profiles, gpu->id);
+      replica.engine = &scenario.engine;
+      replica.weight_dtype = &weight_dtype;
+      replica.expert_dtype = &expert_dtype;
+      replica.kv_dtype = &kv_dtype;
+      replica.sixteen_bit = &sixteen_bit;
+      replica.parallelism = input.parallelism;
+      if (const auto timing = performance.engine_timing.find(scenario.engine.id);
+          timing != performance.engine_timing.end()) {
+        replica.timing = timing->second;
+      }
+      const perf::Traffic traffic{static_cast<double>(scenario.workload.input_tokens),
+                                  static_cast<double>(scenario.workload.output_tokens)};
+      Performance result_performance;
+      result_performance.calibrated = replica.profile->calibrated;
+      result_performance.kv_concurrency = perf::max_concurrency(replica, traffic);
+      result_performance.max_throughput = perf::serve_max_throughput(replica, traffic);
+      result_performance.at_targets = perf::best_under_targets(
+          replica, traffic, {scenario.workload.slo.ttft_s, scenario.workload.slo.tpot_s});
+      if (!result_performance.at_targets) {
+        result_performance.limited_by = "latency targets missed even at one request";
+      } else if (result_performance.at_targets->concurrency >=
+                 static_cast<double>(result_performance.kv_concurrency)) {
+        result_performance.limited_by =
+            result_performance.at_targets->kv_limited ? "KV-cache capacity" : "engine max batch";
+      } else {
+        result_performance.limited_by =
+            fmt::format("latency targets ({}-bound step)",
+                        perf::bound_name(result_performance.at_targets->bound));
+      }
+      if (!replica.profile->calibrated) {
+        evaluation.warnings.push_back(fmt::format(
+            "option {}: GPU {} has no measured kernel profile; its performance uses the generic "
+            "efficiency curve (uncalibrated)",
+            option.name, gpu->id));
+      }
+      result.performance = result_performance;
+    }
     if (std::find(gpus_seen.begin(), gpus_seen.end(), gpu->id) == gpus_seen.end()) {
       gpus_seen.push_back(gpu->id);
       add_assumption(evaluation, fmt::format("GPU {}", gpu->id),

@@ -71,6 +71,32 @@ std::string render_table(const plan::Evaluation& evaluation) {
                     fmt::format("{}", memory.max_sequences), memory.fits ? "yes" : "NO"});
   }
   out += align_columns(rows);
+  out += "\nPerformance per replica at the latency targets\n";
+  std::vector<std::vector<std::string>> perf_rows{
+      {"option", "requests", "tok/s/replica", "tok/s/GPU", "TTFT", "TPOT", "limited by",
+       "roofline tok/s", "max tok/s", "profile"}};
+  for (const auto& result : evaluation.options) {
+    if (!result.performance) continue;
+    const auto& performance = *result.performance;
+    const double gpus = result.option.gpus_per_replica();
+    const std::string profile = performance.calibrated ? "calibrated" : "UNCALIBRATED";
+    const std::string max_tokens =
+        fmt::format("{:.0f}", performance.max_throughput.output_tokens_per_s);
+    if (!performance.at_targets) {
+      perf_rows.push_back({result.option.name, "0", "-", "-", "-", "-", performance.limited_by,
+                           "-", max_tokens, profile});
+      continue;
+    }
+    const auto& point = *performance.at_targets;
+    perf_rows.push_back({result.option.name, fmt::format("{:.0f}", point.concurrency),
+                         fmt::format("{:.0f}", point.output_tokens_per_s),
+                         fmt::format("{:.0f}", point.output_tokens_per_s / gpus),
+                         units::format_seconds(point.ttft_s), units::format_seconds(point.tpot_s),
+                         performance.limited_by,
+                         fmt::format("{:.0f}", point.roofline_output_tokens_per_s), max_tokens,
+                         profile});
+  }
+  out += align_columns(perf_rows);
   out += "\nDetails\n";
   for (const auto& result : evaluation.options) {
     if (result.memory) out += fmt::format("  {}: {}\n", result.option.name, result.memory->verdict);
@@ -141,6 +167,26 @@ std::string render_json(const plan::Evaluation& evaluation) {
       option["gpus_per_replica"] = result.option.gpus_per_replica();
     }
     if (result.memory) option["memory_per_gpu"] = memory_json(*result.memory);
+    if (result.performance) {
+      const auto& performance = *result.performance;
+      ordered_json perf;
+      perf["calibrated"] = performance.calibrated;
+      perf["kv_concurrency"] = performance.kv_concurrency;
+      perf["limited_by"] = performance.limited_by;
+      auto point_json = [](const perf::ServingPoint& point) {
+        return ordered_json{{"concurrency", point.concurrency},
+                            {"output_tokens_per_s", point.output_tokens_per_s},
+                            {"requests_per_s", point.requests_per_s},
+                            {"ttft_s", point.ttft_s},
+                            {"tpot_s", point.tpot_s},
+                            {"bound", perf::bound_name(point.bound)},
+                            {"roofline_output_tokens_per_s", point.roofline_output_tokens_per_s}};
+      };
+      perf["at_targets"] = performance.at_targets ? point_json(*performance.at_targets)
+                                                  : ordered_json(nullptr);
+      perf["max_throughput"] = point_json(performance.max_throughput);
+      option["performance_per_replica"] = perf;
+    }
     options.push_back(option);
   }
   out["options"] = options;
@@ -164,7 +210,9 @@ std::string render_csv(const plan::Evaluation& evaluation) {
       {"option", "kind", "gpu", "tp", "pp", "ep", "model", "weight_dtype", "kv_dtype",
        "context_tokens", "capacity_bytes", "usable_bytes", "weights_bytes", "activation_bytes",
        "runtime_overhead_bytes", "kv_budget_bytes", "kv_bytes_per_request", "max_requests",
-       "fits"}};
+       "fits", "calibrated", "requests_at_targets", "output_tokens_per_s_per_replica",
+       "output_tokens_per_s_per_gpu", "ttft_s", "tpot_s", "roofline_output_tokens_per_s",
+       "max_output_tokens_per_s_per_replica"}};
   for (const auto& result : evaluation.options) {
     const auto& option = result.option;
     std::vector<std::string> row{option.name,
@@ -187,6 +235,19 @@ std::string render_csv(const plan::Evaluation& evaluation) {
       }
       row.push_back(fmt::format("{}", memory.max_sequences));
       row.push_back(memory.fits ? "true" : "false");
+      if (result.performance && result.performance->at_targets) {
+        const auto& performance = *result.performance;
+        const auto& point = *performance.at_targets;
+        row.push_back(performance.calibrated ? "true" : "false");
+        for (const double value :
+             {point.concurrency, point.output_tokens_per_s,
+              point.output_tokens_per_s / option.gpus_per_replica(), point.ttft_s, point.tpot_s,
+              point.roofline_output_tokens_per_s,
+              performance.max_throughput.output_tokens_per_s}) {
+          row.push_back(number(value));
+        }
+      }
+      row.resize(rows.front().size());
     } else {
       row.resize(rows.front().size());
     }

@@ -3,13 +3,16 @@
 // simulator grows, performance, capacity, energy and cost). The result is plain data for the
 // reporters.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "tco/config/scenario.hpp"
 #include "tco/model/architecture.hpp"
+#include "tco/perf/efficiency.hpp"
 #include "tco/perf/memory_plan.hpp"
+#include "tco/perf/serving.hpp"
 
 namespace tco::plan {
 
@@ -22,10 +25,20 @@ struct Assumption {
   bool estimate = false;
 };
 
+/// Serving performance of one replica of an option.
+struct Performance {
+  bool calibrated = false;                     ///< GPU has a measured kernel profile
+  long long kv_concurrency = 0;                ///< max resident requests (KV and engine limit)
+  std::optional<perf::ServingPoint> at_targets;  ///< best point meeting the SLO
+  perf::ServingPoint max_throughput;           ///< all KV slots busy
+  std::string limited_by;                      ///< what bounds the point at the targets
+};
+
 struct OptionResult {
   config::DeploymentOption option;
   std::optional<catalog::Gpu> gpu;            ///< for GPU-backed options
   std::optional<perf::MemoryPlan> memory;     ///< per GPU of a replica
+  std::optional<Performance> performance;     ///< when it fits
   std::string status;                         ///< e.g. "fits", "does not fit", "no GPUs"
 };
 
@@ -45,6 +58,13 @@ struct Evaluation {
   std::vector<Assumption> assumptions;
 };
 
-[[nodiscard]] Evaluation evaluate(const config::Scenario& scenario);
+/// Measured kernel efficiencies and fitted engine overheads the simulator uses.
+struct PerformanceData {
+  std::map<std::string, perf::KernelProfile> profiles;
+  std::map<std::string, perf::EngineTiming> engine_timing;
+};
+
+[[nodiscard]] Evaluation evaluate(const config::Scenario& scenario,
+                                  const PerformanceData& performance);
 
 }  // namespace tco::plan
