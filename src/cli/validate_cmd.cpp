@@ -143,7 +143,7 @@ Command setup_fit(CLI::App& app, const GlobalOptions& global) {
       "fit", "Fit engine overheads on measured results (writes data/engine_timing.yaml)");
   sub->add_option("measured", options->measured, "Measured-results CSV")->required();
   sub->add_option("--holdout-source", options->holdout,
-                  "Rows whose source starts with this are held out of the fit (repeatable)");
+                  "Rows with exactly this source are held out of the fit (repeatable)");
   sub->add_option("-o,--output", options->output, "Write to FILE instead of stdout");
   return {sub, [options, &global] {
             validate::PredictionContext context;
@@ -157,7 +157,7 @@ Command setup_fit(CLI::App& app, const GlobalOptions& global) {
               const bool held_out =
                   std::any_of(options->holdout.begin(), options->holdout.end(),
                               [&](const std::string& prefix) {
-                                return row.get("source").rfind(prefix, 0) == 0;
+                                return row.get("source") == prefix;
                               });
               if (!held_out) training.push_back(row);
             }

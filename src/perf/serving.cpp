@@ -95,7 +95,9 @@ ServingPoint serve_static_batch(const Replica& replica, const Traffic& traffic, 
   decode.decode_tokens = batch;
   decode.decode_context = input + output / 2.0;
   const StepTime step = step_time(replica, decode);
-  point.ttft_s = prefill_s + replica.timing.request_overhead_s;
+  // An offline static batch (benchmark_latency, gptSessionBenchmark) has no serving front end:
+  // no per-request overhead.
+  point.ttft_s = prefill_s;
   point.tpot_s = step.time_s;
   point.e2e_latency_s = point.ttft_s + (output - 1) * point.tpot_s;
   point.output_tokens_per_s = batch * output / point.e2e_latency_s;

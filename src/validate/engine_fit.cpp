@@ -106,9 +106,9 @@ std::vector<EngineFit> fit_engines(const std::vector<MeasuredRow>& rows,
       for (const auto* row : own) {
         const Prediction prediction = predict(*row, trial);
         if (prediction.status != "ok") continue;
-        if (row->get("metric") == "ttft_s") {
+        if (row->get("metric") == "ttft_s" && row->get("mode") != "batch") {
           ttft_residuals.push_back(row->value() - *prediction.predicted);
-        } else {
+        } else if (row->get("metric") != "ttft_s") {
           errors.push_back(std::fabs(prediction.error_pct));
         }
       }

@@ -125,7 +125,7 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
   auto input = number(row.get("input_len"));
   auto output = number(row.get("output_len"));
   if (!input || !output) {
-    if (mode == "batch" && metric == "decode_tokens_per_s") {
+    if (mode == "batch" && (metric == "decode_tokens_per_s" || metric == "tpot_s")) {
       input = input.value_or(kAssumedShortPrompt);
       output = output.value_or(kAssumedShortPrompt);
       prediction.reason = fmt::format("lengths not stated: {} assumed", kAssumedShortPrompt);
@@ -176,6 +176,12 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
     point = perf::serve_rate(replica, traffic, load / replicas);
   }
 
+  if (mode == "max_throughput" && metric == "ttft_s") {
+    // Every request is submitted at once: TTFT is dominated by waiting for a slot, which depends
+    // on how many requests the benchmark sent (not in the row).
+    prediction.reason = "TTFT with all requests queued at once depends on the request count";
+    return prediction;
+  }
   double predicted = 0;
   std::optional<double> roofline;
   if (metric == "output_tokens_per_s") {
