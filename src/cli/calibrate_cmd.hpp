@@ -1,0 +1,10 @@
+#pragma once
+// tco-plan calibrate RESULTS.csv (--gpu ID | --all) [-o FILE|DIR] [--as-of DATE]
+
+#include "commands.hpp"
+
+namespace tco::cli {
+
+Command setup_calibrate(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace tco::cli
