@@ -1,6 +1,7 @@
 // tco-plan run SCENARIO [--format table|json|csv] [-o FILE]
 #include "commands.hpp"
 #include "tco/catalog/catalog.hpp"
+#include "tco/catalog/costs.hpp"
 #include "tco/config/scenario.hpp"
 #include "tco/plan/evaluate.hpp"
 #include "tco/report/report.hpp"
@@ -36,7 +37,8 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("-o,--output", options->output, "Write to FILE (atomically) instead of stdout");
   return {sub, [options, &global] {
             const auto catalog = catalog::load_catalog(global.resolved_data_dir());
-            const auto scenario = config::load_scenario(options->scenario, catalog);
+            const auto costs = catalog::load_cost_catalog(global.resolved_data_dir());
+            const auto scenario = config::load_scenario(options->scenario, catalog, costs);
             plan::PerformanceData performance;
             performance.profiles = perf::load_profiles(global.resolved_profiles_dir());
             performance.engine_timing = validate::load_engine_timing(global.resolved_data_dir());

@@ -1,5 +1,7 @@
 #include "tco/plan/evaluate.hpp"
 
+#include "costing.hpp"
+
 #include <fmt/format.h>
 
 #include "tco/units/units.hpp"
@@ -143,6 +145,14 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
       }
     }
     evaluation.options.push_back(std::move(result));
+  }
+  add_costs(scenario, evaluation);
+  if (!model.license.empty() || !model.publisher.empty()) {
+    evaluation.assumptions.push_back(
+        {fmt::format("model licence and origin"),
+         fmt::format("{}; {} ({})", model.license.empty() ? "licence not stated" : model.license,
+                     model.publisher, model.publisher_country),
+         model.provenance.source, model.provenance.as_of, false});
   }
   return evaluation;
 }

@@ -36,6 +36,77 @@ std::string model_line(const plan::Evaluation& evaluation) {
                      units::format_bytes(evaluation.weight_bytes_total));
 }
 
+std::string break_even_text(const plan::OptionResult& result) {
+  std::string text;
+  for (const auto& [other, month] : result.break_even_month) {
+    if (!text.empty()) text += "; ";
+    text += month ? (*month == 0 ? fmt::format("< {} from start", other)
+                                 : fmt::format("< {} from month {}", other, *month))
+                  : fmt::format("never < {}", other);
+  }
+  return text;
+}
+
+std::string render_costs(const plan::Evaluation& evaluation) {
+  std::string out = fmt::format("\nCost over {} years (discount rate {:.1f} %)\n",
+                                evaluation.horizon_years, evaluation.discount_rate * 100);
+  std::vector<std::vector<std::string>> rows{{"option", "kind", "GPUs (yr 1..n)", "TCO", "NPV",
+                                              "per year (EAC)", "$/M tokens", "$/M output",
+                                              "kWh/yr", "tCO2/yr", "utilisation", "status"}};
+  for (const auto& result : evaluation.options) {
+    const auto& option = result.option;
+    const std::string kind(config::option_kind_name(option.kind));
+    if (!result.excluded.empty()) {
+      rows.push_back({option.name, kind, "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                      "EXCLUDED: " + result.excluded});
+      continue;
+    }
+    if (!result.cost) {
+      rows.push_back({option.name, kind, "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                      "not costed: " + result.cost_note});
+      continue;
+    }
+    const auto& cost = *result.cost;
+    double kwh = 0;
+    double co2 = 0;
+    double utilisation = 0;
+    for (const auto& year : cost.years) {
+      kwh += year.facility_energy_j / units::kJoulesPerKwh;
+      co2 += year.carbon_kg / 1e3;
+      utilisation += year.utilisation;
+    }
+    const double years = static_cast<double>(std::max<std::size_t>(1, cost.years.size()));
+    std::string gpus = cost.years.empty()
+                           ? "-"
+                           : fmt::format("{}..{}", cost.years.front().gpus, cost.years.back().gpus);
+    std::string status = "ok";
+    if (cost.base_percentile) {
+      status = fmt::format("on-prem base at p{:.0f} of hourly demand",
+                           *cost.base_percentile * 100);
+    }
+    rows.push_back({option.name, kind, option.kind == config::OptionKind::kApi ? "-" : gpus,
+                    units::format_money(cost.total_usd), units::format_money(cost.npv_usd),
+                    units::format_money(cost.eac_usd),
+                    fmt::format("{:.3f}", cost.usd_per_million_tokens),
+                    fmt::format("{:.3f}", cost.usd_per_million_output_tokens),
+                    kwh > 0 ? fmt::format("{:.0f}", kwh / years) : "-",
+                    co2 > 0 ? fmt::format("{:.1f}", co2 / years) : "-",
+                    option.kind == config::OptionKind::kApi
+                        ? "-"
+                        : fmt::format("{:.0f} %", utilisation / years * 100),
+                    status});
+  }
+  out += align_columns(rows);
+  bool any = false;
+  for (const auto& result : evaluation.options) {
+    if (result.break_even_month.empty()) continue;
+    if (!any) out += "\nBreak-even (cumulative cost at or below the other option)\n";
+    any = true;
+    out += fmt::format("  {}: {}\n", result.option.name, break_even_text(result));
+  }
+  return out;
+}
+
 std::string render_table(const plan::Evaluation& evaluation) {
   std::string out;
   out += fmt::format("{}  ({})\n", evaluation.scenario_name, evaluation.scenario_file);
@@ -97,6 +168,7 @@ std::string render_table(const plan::Evaluation& evaluation) {
                          profile});
   }
   out += align_columns(perf_rows);
+  out += render_costs(evaluation);
   out += "\nDetails\n";
   for (const auto& result : evaluation.options) {
     if (result.memory) out += fmt::format("  {}: {}\n", result.option.name, result.memory->verdict);
@@ -167,6 +239,53 @@ std::string render_json(const plan::Evaluation& evaluation) {
       option["gpus_per_replica"] = result.option.gpus_per_replica();
     }
     if (result.memory) option["memory_per_gpu"] = memory_json(*result.memory);
+    option["excluded"] = result.excluded;
+    if (result.cost) {
+      const auto& cost = *result.cost;
+      ordered_json cost_json;
+      cost_json["total_usd"] = cost.total_usd;
+      cost_json["npv_usd"] = cost.npv_usd;
+      cost_json["eac_usd_per_year"] = cost.eac_usd;
+      cost_json["usd_per_million_tokens"] = cost.usd_per_million_tokens;
+      cost_json["usd_per_million_output_tokens"] = cost.usd_per_million_output_tokens;
+      cost_json["kwh_per_million_tokens"] = cost.kwh_per_million_tokens;
+      cost_json["g_co2_per_million_tokens"] = cost.g_co2_per_million_tokens;
+      if (cost.base_percentile) cost_json["base_percentile"] = *cost.base_percentile;
+      ordered_json years = ordered_json::array();
+      for (const auto& year : cost.years) {
+        years.push_back({{"year", year.year},
+                         {"capex_usd", year.capex},
+                         {"residual_usd", year.residual},
+                         {"maintenance_usd", year.maintenance},
+                         {"energy_usd", year.energy},
+                         {"colocation_usd", year.colocation},
+                         {"staff_usd", year.staff},
+                         {"licences_usd", year.licences},
+                         {"cloud_usd", year.cloud},
+                         {"api_usd", year.api},
+                         {"total_usd", year.total()},
+                         {"input_tokens", year.input_tokens},
+                         {"output_tokens", year.output_tokens},
+                         {"it_energy_kwh", year.it_energy_j / units::kJoulesPerKwh},
+                         {"facility_energy_kwh", year.facility_energy_j / units::kJoulesPerKwh},
+                         {"co2_kg", year.carbon_kg},
+                         {"gpus", year.gpus},
+                         {"nodes", year.nodes},
+                         {"racks", year.racks},
+                         {"replicas", year.replicas},
+                         {"utilisation", year.utilisation},
+                         {"cloud_instance_hours", year.burst_hours}});
+      }
+      cost_json["years"] = years;
+      ordered_json break_even = ordered_json::object();
+      for (const auto& [other, month] : result.break_even_month) {
+        break_even[other] = month ? ordered_json(*month) : ordered_json(nullptr);
+      }
+      cost_json["break_even_month"] = break_even;
+      option["cost"] = cost_json;
+    } else if (!result.cost_note.empty()) {
+      option["cost_note"] = result.cost_note;
+    }
     if (result.performance) {
       const auto& performance = *result.performance;
       ordered_json perf;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tco/catalog/catalog.hpp"
+#include "tco/catalog/costs.hpp"
 #include "tco/config/diagnostics.hpp"
 #include "tco/config/schema.hpp"
 
@@ -36,6 +37,17 @@ struct Workload {
   std::vector<double> hourly_weights;     ///< 24 values when custom
   double growth_per_year = 0;             ///< fraction, 0.3 = +30 %/yr
   LatencyTargets slo;
+  double peak_percentile = 0.95;          ///< Poisson percentile of arrivals capacity is sized to
+  int redundancy = 1;                     ///< spare replicas (N+1 = 1)
+  double headroom = 0;                    ///< extra capacity fraction
+};
+
+/// Financial settings; unset values come from data/costs.yaml.
+struct Finance {
+  std::optional<double> discount_rate;
+  std::optional<double> electricity_escalation;
+  std::optional<double> api_price_decline;
+  std::optional<double> price_max_age_days;
 };
 
 enum class OptionKind { kOnprem, kCloud, kHybrid, kApi };
@@ -57,6 +69,8 @@ struct DeploymentOption {
   std::string burst;            ///< hybrid: name of the cloud option
   std::string base_percentile;  ///< hybrid: "optimal" or a percentile
   std::string offer;            ///< api: provider/model offer id
+  std::string fleet;            ///< cloud: reserved | autoscaled ("" = by pricing tier)
+  std::map<std::string, double> costs;  ///< overrides of data/costs.yaml keys, SI
   std::string path;             ///< key path in the file, e.g. "options[0]"
 
   [[nodiscard]] int gpus_per_replica() const { return tp * pp; }
@@ -100,6 +114,8 @@ struct Scenario {
   std::map<std::string, Site> sites;
   Constraints constraints;
   Requirements requirements;
+  Finance finance;
+  catalog::CostCatalog costs;                        ///< clouds, APIs, sites, cost defaults
   catalog::Catalog catalog;                          ///< with the scenario's overrides applied
   std::map<std::string, SourceLocation> locations;   ///< key path -> where it is written
 
@@ -112,9 +128,11 @@ struct Scenario {
 /// Reads, validates and resolves a scenario against `catalog`. Throws InputError with every
 /// problem found (file:line:column, key path, source line and caret).
 [[nodiscard]] Scenario load_scenario(const std::filesystem::path& path,
-                                     const catalog::Catalog& catalog);
+                                     const catalog::Catalog& catalog,
+                                     const catalog::CostCatalog& costs = {});
 /// Same, from text already in memory (`file` names it in messages).
 [[nodiscard]] Scenario parse_scenario(const std::string& text, const std::string& file,
-                                      const catalog::Catalog& catalog);
+                                      const catalog::Catalog& catalog,
+                                      const catalog::CostCatalog& costs = {});
 
 }  // namespace tco::config

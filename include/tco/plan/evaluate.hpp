@@ -13,6 +13,7 @@
 #include "tco/perf/efficiency.hpp"
 #include "tco/perf/memory_plan.hpp"
 #include "tco/perf/serving.hpp"
+#include "tco/tco/cost.hpp"
 
 namespace tco::plan {
 
@@ -39,6 +40,10 @@ struct OptionResult {
   std::optional<catalog::Gpu> gpu;            ///< for GPU-backed options
   std::optional<perf::MemoryPlan> memory;     ///< per GPU of a replica
   std::optional<Performance> performance;     ///< when it fits
+  std::optional<cost::OptionCost> cost;       ///< multi-year cash flows, when it can be costed
+  std::string cost_note;                      ///< why there is no cost, or what it assumes
+  std::string excluded;                       ///< constraint that excludes it ("" = allowed)
+  std::map<std::string, std::optional<int>> break_even_month;  ///< vs each other costed option
   std::string status;                         ///< e.g. "fits", "does not fit", "no GPUs"
 };
 
@@ -54,6 +59,8 @@ struct Evaluation {
   double context_tokens = 0;
   std::string engine_id;
   std::vector<OptionResult> options;
+  int horizon_years = 0;
+  double discount_rate = 0;
   std::vector<std::string> warnings;
   std::vector<Assumption> assumptions;
 };
