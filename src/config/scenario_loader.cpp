@@ -56,6 +56,18 @@ void record_locations(const YAML::Node& node, const std::string& path, const std
   }
 }
 
+/// "an onprem", "a cloud", "a hybrid", "an api": for messages.
+std::string with_article(OptionKind kind) {
+  const bool vowel = kind == OptionKind::kOnprem || kind == OptionKind::kApi;
+  return fmt::format("{} {}", vowel ? "an" : "a", option_kind_name(kind));
+}
+
+/// The weight format an engine serves a checkpoint in when none is asked for (vLLM --dtype auto:
+/// the published format; fp32 checkpoints in fp16).
+Dtype default_weight_dtype(const catalog::Model& model) {
+  return model.native_weight_dtype == Dtype::kFp32 ? Dtype::kFp16 : model.native_weight_dtype;
+}
+
 bool looks_like_path(const std::string& text) {
   return text.size() > 5 && text.substr(text.size() - 5) == ".json";
 }
@@ -63,10 +75,11 @@ bool looks_like_path(const std::string& text) {
 class ScenarioBuilder {
  public:
   ScenarioBuilder(const std::string& file, const catalog::Catalog& catalog,
-                  Diagnostics& diagnostics)
+                  const catalog::CostCatalog& costs, Diagnostics& diagnostics)
       : file_(file), diagnostics_(diagnostics) {
     scenario_.file = file;
     scenario_.catalog = catalog;
+    scenario_.costs = costs;
   }
 
   Scenario build(const YAML::Node& root) {
@@ -83,6 +96,7 @@ class ScenarioBuilder {
     if (reader.has("sites")) read_sites(reader.child("sites"));
     read_constraints(reader);
     read_requirements(reader);
+    read_finance(reader);
     read_options(reader.child("options"));
     return std::move(scenario_);
   }
@@ -108,10 +122,14 @@ class ScenarioBuilder {
         if (key != "id" && !entry.has(key)) missing.push_back(key);
       }
       if (!missing.empty()) {
-        diagnostics_.error(entry.location(), entry.path(),
+        // Point at the id (the key), not at the first key under it.
+        const auto key = scenario_.locations.find(entry.path());
+        diagnostics_.error(key != scenario_.locations.end() ? key->second : entry.location(),
+                           entry.path(),
                            fmt::format("'{}' is not a catalog GPU{}; a new GPU needs {}", id,
                                        did_you_mean(id, scenario_.catalog.gpu_ids()),
                                        join(missing)));
+        rejected_gpus_.insert(id);  // options using it need no second error
         continue;
       }
       catalog::Gpu gpu;
@@ -158,7 +176,10 @@ class ScenarioBuilder {
         error(root, "model", fmt::format("unknown model '{}'{}", text,
                                          did_you_mean(text, scenario_.catalog.model_ids())));
       }
-      if (base) scenario_.model.model = *base;
+      if (base) {
+        scenario_.model.model = *base;
+        scenario_.model.weight_dtype = default_weight_dtype(*base);
+      }
       return;
     }
     if (choice.has("config")) {
@@ -186,6 +207,10 @@ class ScenarioBuilder {
       error(root, "model", "needs 'id' (a catalog model) or 'config' (a config.json path)");
       return;
     }
+    if (!complete_block(choice, "moe", base->moe.has_value()) ||
+        !complete_block(choice, "mla", base->mla.has_value())) {
+      return;
+    }
     catalog::read_model(choice, *base);
     if (base->provenance.origin.empty() || choice.node().size() > 0) {
       base->provenance.origin = base->provenance.origin.empty()
@@ -193,7 +218,9 @@ class ScenarioBuilder {
                                     : base->provenance.origin;
     }
     scenario_.model.model = *base;
-    scenario_.model.weight_dtype = *catalog::dtype_from_name(choice.string("weight_dtype"));
+    scenario_.model.weight_dtype = choice.has("weight_dtype")
+                                       ? *catalog::dtype_from_name(choice.string("weight_dtype"))
+                                       : default_weight_dtype(*base);
     scenario_.model.kv_dtype = *catalog::dtype_from_name(choice.string("kv_dtype"));
     if (std::find(kKvDtypes.begin(), kKvDtypes.end(), scenario_.model.kv_dtype) ==
         kKvDtypes.end()) {
@@ -203,6 +230,22 @@ class ScenarioBuilder {
                         choice.string("kv_dtype")));
     }
     check_model(choice);
+  }
+
+  // Overrides may give single keys of a block (`moe: {top_k: 4}`); a block the base model does
+  // not have (moe on a dense model, or on a new model) needs all of its required keys.
+  bool complete_block(const NodeReader& choice, const std::string& block, bool base_has_it) {
+    if (base_has_it || !choice.has(block) || !choice.node()[block].IsMap()) return true;
+    const NodeReader entry = choice.child(block);
+    std::vector<std::string> missing;
+    for (const auto& field : catalog::model_schema()->field(block)->schema->fields) {
+      if (field.required && !entry.has(field.name)) missing.push_back(field.name);
+    }
+    if (missing.empty()) return true;
+    error(choice, block,
+          fmt::format("the model has no '{}' block to override; a new one needs {}", block,
+                      join(missing)));
+    return false;
   }
 
   // Architecture consistency, for inline and config.json models alike.
@@ -220,6 +263,11 @@ class ScenarioBuilder {
     }
     if (model.attention == catalog::AttentionKind::kMla && !model.mla) {
       error(at, "attention", "attention 'mla' needs an 'mla' block");
+    }
+    if (model.sliding_window > 0 && model.sliding_window_layers > model.num_layers) {
+      error(at, at.has("sliding_window_layers") ? "sliding_window_layers" : "num_layers",
+            fmt::format("sliding_window_layers {} exceeds num_layers {}",
+                        model.sliding_window_layers, model.num_layers));
     }
     if (!model.moe && model.intermediate_size == 0 && model.num_layers > 0) {
       error(at, "intermediate_size", "a dense model needs intermediate_size > 0");
@@ -269,6 +317,9 @@ class ScenarioBuilder {
       if (slo.has("tpot")) out.slo.tpot_s = slo.quantity("tpot");
       out.slo.percentile = slo.quantity("percentile");
     }
+    out.peak_percentile = workload.quantity("peak_percentile");
+    out.redundancy = static_cast<int>(workload.integer("redundancy"));
+    out.headroom = workload.quantity("headroom");
     const auto& model = scenario_.model.model;
     const long long context = out.input_tokens + out.output_tokens;
     if (model.max_context > 0 && context > model.max_context) {
@@ -299,6 +350,42 @@ class ScenarioBuilder {
       scenario_.constraints.data_residency.push_back(region.Scalar());
     }
     if (constraints.has("max_gpus")) scenario_.constraints.max_gpus = constraints.integer("max_gpus");
+  }
+
+  void read_finance(const NodeReader& root) {
+    if (!root.has("finance")) return;
+    const NodeReader finance = root.child("finance");
+    auto& out = scenario_.finance;
+    if (finance.has("discount_rate")) out.discount_rate = finance.quantity("discount_rate");
+    if (finance.has("electricity_escalation")) {
+      out.electricity_escalation = finance.quantity("electricity_escalation");
+    }
+    if (finance.has("api_price_decline")) {
+      out.api_price_decline = finance.quantity("api_price_decline");
+    }
+    if (finance.has("price_max_age_days")) {
+      out.price_max_age_days = static_cast<double>(finance.integer("price_max_age_days"));
+    }
+  }
+
+  void read_costs(const NodeReader& entry, DeploymentOption& option) {
+    if (!entry.has("costs")) return;
+    std::vector<std::string> known;
+    for (const auto& key : catalog::cost_keys()) known.push_back(key.key);
+    for (const auto& [key, value] : entry.child("costs").entries()) {
+      const catalog::CostKey* declared = catalog::find_cost_key(key);
+      if (declared == nullptr) {
+        diagnostics_.error(scenario_.locations[value.path()], value.path(),
+                           fmt::format("unknown cost key '{}'{}", key, did_you_mean(key, known)));
+        continue;
+      }
+      const auto parsed = catalog::parse_cost_value(*declared, value.node().Scalar());
+      if (!parsed.value_si) {
+        diagnostics_.error(location_of(file_, value.node().Mark()), value.path(), parsed.error);
+        continue;
+      }
+      option.costs[key] = *parsed.value_si;
+    }
   }
 
   void read_requirements(const NodeReader& root) {
@@ -350,6 +437,13 @@ class ScenarioBuilder {
       option.burst = entry.string("burst");
       option.base_percentile = entry.string("base_percentile");
       option.offer = entry.string("offer");
+      option.fleet = entry.string("fleet");
+      read_costs(entry, option);
+      if (option.kind == OptionKind::kCloud && option.gpu.empty()) {
+        if (const auto* instance = scenario_.costs.find_instance(option.instance)) {
+          option.gpu = instance->gpu;
+        }
+      }
       if (!names.insert(option.name).second) {
         error(entry, "name", fmt::format("duplicate option name '{}'", option.name));
       }
@@ -368,8 +462,8 @@ class ScenarioBuilder {
   void check_reference(const NodeReader& entry, const std::string& key, const std::string& name,
                        OptionKind expected) {
     if (name.empty()) {
-      error(entry, key, fmt::format("a hybrid option needs '{}' (the name of a {} option)", key,
-                                    option_kind_name(expected)));
+      error(entry, key, fmt::format("a hybrid option needs '{}' (the name of {} option)", key,
+                                    with_article(expected)));
       return;
     }
     std::vector<std::string> candidates;
@@ -377,33 +471,67 @@ class ScenarioBuilder {
       if (option.kind == expected) candidates.push_back(option.name);
     }
     if (std::find(candidates.begin(), candidates.end(), name) == candidates.end()) {
-      error(entry, key, fmt::format("'{}' is not a {} option of this scenario{}", name,
-                                    option_kind_name(expected), did_you_mean(name, candidates)));
+      error(entry, key, fmt::format("'{}' is not {} option of this scenario{}", name,
+                                    with_article(expected), did_you_mean(name, candidates)));
     }
   }
 
   void check_option(const NodeReader& entry, const DeploymentOption& option,
                     const std::vector<std::string>& sites) {
     const bool needs_gpu = option.kind == OptionKind::kOnprem || option.kind == OptionKind::kCloud;
+    const bool priced = !scenario_.costs.offers.empty() || !scenario_.costs.instances.empty();
     if (!needs_gpu) {
       if (option.kind == OptionKind::kApi && option.offer.empty()) {
         error(entry, "offer", "an api option needs 'offer'");
+      } else if (option.kind == OptionKind::kApi && priced &&
+                 scenario_.costs.find_offer(option.offer) == nullptr) {
+        error(entry, "offer", fmt::format("unknown API offer '{}'{}", option.offer,
+                                          did_you_mean(option.offer,
+                                                       scenario_.costs.offer_ids())));
       }
       return;
     }
+    if (option.kind == OptionKind::kCloud && priced) {
+      if (option.instance.empty()) {
+        error(entry, "instance", "a cloud option needs 'instance'");
+        return;
+      }
+      const auto* instance = scenario_.costs.find_instance(option.instance);
+      if (instance == nullptr) {
+        error(entry, "instance", fmt::format("unknown cloud instance '{}'{}", option.instance,
+                                             did_you_mean(option.instance,
+                                                          scenario_.costs.instance_ids())));
+        return;
+      }
+      if (!option.pricing.empty() && instance->usd_per_s.count(option.pricing) == 0) {
+        std::vector<std::string> tiers;
+        for (const auto& [tier, price] : instance->usd_per_s) tiers.push_back(tier);
+        error(entry, "pricing",
+              fmt::format("{} has no '{}' price (it has: {})", option.instance, option.pricing,
+                          fmt::format("{}", fmt::join(tiers, ", "))));
+      }
+      if (option.gpus_per_replica() > instance->gpus) {
+        error(entry, "tp", fmt::format("tp x pp = {} GPUs exceeds the {} GPUs of {}",
+                                       option.gpus_per_replica(), instance->gpus,
+                                       option.instance));
+      }
+    }
     if (option.gpu.empty()) {
-      error(entry, "gpu", fmt::format("an {} option needs 'gpu'", option_kind_name(option.kind)));
+      error(entry, "gpu", fmt::format("{} option needs 'gpu'", with_article(option.kind)));
       return;
     }
     const catalog::Gpu* gpu = scenario_.catalog.find_gpu(option.gpu);
-    if (gpu == nullptr) {
+    if (gpu == nullptr && rejected_gpus_.count(option.gpu) == 0) {
       error(entry, "gpu", fmt::format("unknown GPU '{}'{}", option.gpu,
                                       did_you_mean(option.gpu, scenario_.catalog.gpu_ids())));
     }
     if (!option.site.empty() &&
-        std::find(sites.begin(), sites.end(), option.site) == sites.end()) {
+        std::find(sites.begin(), sites.end(), option.site) == sites.end() &&
+        scenario_.costs.find_site(option.site) == nullptr) {
+      std::vector<std::string> known = sites;
+      for (const auto& id : scenario_.costs.site_ids()) known.push_back(id);
       error(entry, "site", fmt::format("unknown site '{}'{}", option.site,
-                                       did_you_mean(option.site, sites)));
+                                       did_you_mean(option.site, known)));
     }
     const auto& model = scenario_.model.model;
     if (model.num_attention_heads > 0 && model.num_attention_heads % option.tp != 0) {
@@ -415,7 +543,8 @@ class ScenarioBuilder {
                                      model.num_layers, model.id));
     }
     if (option.gpus_per_replica() > option.gpus_per_node && !option.multi_node) {
-      error(entry, "tp",
+      // Point at the degree that is written (pp alone, or tp).
+      error(entry, entry.has("tp") || !entry.has("pp") ? "tp" : "pp",
             fmt::format("tp x pp = {} GPUs exceeds the {} GPUs of a node; set multi_node: true "
                         "to span nodes over the scale-out network",
                         option.gpus_per_replica(), option.gpus_per_node));
@@ -434,12 +563,13 @@ class ScenarioBuilder {
   std::string file_;
   Diagnostics& diagnostics_;
   Scenario scenario_;
+  std::set<std::string> rejected_gpus_;  ///< new GPUs under `gpus:` that were incomplete
 };
 
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& file,
-                        const catalog::Catalog& catalog) {
+                        const catalog::Catalog& catalog, const catalog::CostCatalog& costs) {
   Diagnostics diagnostics;
   diagnostics.add_source(file, text);
   YAML::Node root;
@@ -456,14 +586,34 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   }
   validate(root, *scenario_schema(), "", file, diagnostics);
   if (diagnostics.has_errors()) throw InputError(diagnostics.format());
-  ScenarioBuilder builder(file, catalog, diagnostics);
+  ScenarioBuilder builder(file, catalog, costs, diagnostics);
   Scenario scenario = builder.build(root);
   if (diagnostics.has_errors()) throw InputError(diagnostics.format());
   return scenario;
 }
 
-Scenario load_scenario(const std::filesystem::path& path, const catalog::Catalog& catalog) {
-  return parse_scenario(catalog::read_text_file(path), path.string(), catalog);
+Scenario load_scenario(const std::filesystem::path& path, const catalog::Catalog& catalog,
+                       const catalog::CostCatalog& costs) {
+  // Same "file: error: message" form as every other problem with the file.
+  std::error_code ignored;
+  const char* why = !std::filesystem::exists(path, ignored)        ? "no such file"
+                    : std::filesystem::is_directory(path, ignored) ? "it is a directory"
+                                                                    : nullptr;
+  std::string text;
+  if (why == nullptr) {
+    try {
+      text = catalog::read_text_file(path);
+    } catch (const InputError&) {
+      why = "not readable";
+    }
+  }
+  if (why != nullptr) {
+    Diagnostics diagnostics;
+    diagnostics.error({path.string(), 0, 0}, {},
+                      fmt::format("cannot read the scenario file ({})", why));
+    throw InputError(diagnostics.format());
+  }
+  return parse_scenario(text, path.string(), catalog, costs);
 }
 
 }  // namespace tco::config

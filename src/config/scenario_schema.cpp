@@ -9,14 +9,27 @@ using units::Dimension;
 
 namespace {
 
+// An inline override may change single keys of the nested moe/mla blocks as well
+// (`moe: {top_k: 4}`); the loader checks that a block the base model lacks is complete.
+SchemaPtr override_schema(const SchemaPtr& object_schema) {
+  auto copy = std::const_pointer_cast<Schema>(all_optional(object_schema));
+  for (auto& field : copy->fields) {
+    if (field.schema->type == SchemaType::kObject) field.schema = all_optional(field.schema);
+  }
+  return copy;
+}
+
 SchemaPtr model_choice_schema() {
   auto inline_model = extended(
-      all_optional(catalog::model_schema()),
+      override_schema(catalog::model_schema()),
       {
           {"config", string_value("Path of a Hugging Face config.json to read the architecture "
                                   "from (relative to the scenario file).")},
           {"weight_dtype",
-           with_default(enum_value(catalog::dtype_names(), "Weight format served."), "bf16")},
+           enum_value(catalog::dtype_names(),
+                      "Weight format served. Default: the format the checkpoint is published in "
+                      "(native_weight_dtype, e.g. fp8 for DeepSeek-V3); fp32 checkpoints are "
+                      "served in fp16, as engines do with --dtype auto.")},
           {"kv_dtype",
            with_default(enum_value(catalog::dtype_names(), "KV-cache format."), "bf16")},
       });
@@ -60,6 +73,17 @@ SchemaPtr workload_schema() {
                                                           "Demand growth per year.", -0.99, 100.0),
                                            "0 %")},
           {"slo", slo},
+          {"peak_percentile",
+           with_default(quantity_value(Dimension::kFraction,
+                                       "Poisson percentile of arrivals (per minute) that capacity "
+                                       "is sized to.",
+                                       0.5, 0.9999),
+                        "95 %")},
+          {"redundancy", with_default(integer_value("Spare replicas (N+1 = 1).", 0, 1000), "1")},
+          {"headroom", with_default(quantity_value(Dimension::kFraction,
+                                                   "Extra capacity above the sized peak.", 0.0,
+                                                   10.0),
+                                    "0 %")},
       },
       "The traffic to serve.");
 }
@@ -86,6 +110,12 @@ SchemaPtr option_schema() {
           {"burst", string_value("Hybrid: name of the cloud option taking the rest.")},
           {"base_percentile", string_value("Hybrid: 'optimal' or a percentile such as '80 %'.")},
           {"offer", string_value("API offer id, e.g. deepinfra/llama-3.1-70b (api).")},
+          {"fleet", enum_value({"reserved", "autoscaled"},
+                               "Cloud: instances reserved 24x7, or following the hourly demand "
+                               "(default: reserved for reserved tiers, autoscaled otherwise).")},
+          {"costs", map_of(string_value("Value with its unit."),
+                           "Overrides of data/costs.yaml for this option, e.g. "
+                           "{depreciation_years: 4, staff_fte: 2}.")},
       },
       "A way of serving the workload.");
 }
@@ -145,6 +175,19 @@ SchemaPtr scenario_schema() {
                            {"max_gpus", integer_value("Most GPUs any option may use.", 0, {})}},
                           "Hard limits on the options.")},
             {"requirements", requirements_schema()},
+            {"finance",
+             object_value(
+                 {{"discount_rate", quantity_value(Dimension::kFraction,
+                                                   "Cost of capital per year.", 0.0, 1.0)},
+                  {"electricity_escalation",
+                   quantity_value(Dimension::kFraction, "Electricity price rise per year.", -0.5,
+                                  1.0)},
+                  {"api_price_decline",
+                   quantity_value(Dimension::kFraction, "API price decline per year.", 0.0,
+                                  0.99)},
+                  {"price_max_age_days",
+                   integer_value("Prices older than this many days are flagged.", 1, {})}},
+                 "Financial settings (defaults from data/costs.yaml).")},
             {"gpus", map_of(all_optional(catalog::gpu_schema()),
                             "GPU overrides by id, or new GPUs (all required keys)."),
              false},
