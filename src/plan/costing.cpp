@@ -41,15 +41,20 @@ class Resolver {
   /// that no sourced default exists).
   double value(const DeploymentOption& option, const std::string& key, double fallback,
                bool warn_if_missing = true) {
+    const catalog::CostKey* declared = catalog::find_cost_key(key);
+    auto shown = [&](double value_si) {
+      return declared->plain_number ? fmt::format("{:g}", value_si)
+                                    : units::format_quantity(value_si, declared->dimension);
+    };
     if (const auto found = option.costs.find(key); found != option.costs.end()) {
-      assume(fmt::format("{}: {}", option.name, key), found->second,
+      assume(fmt::format("{}: {}", option.name, key), shown(found->second),
              catalog::Provenance{fmt::format("{} ({}.costs.{})", scenario_.file, option.path, key),
                                  "", false, "", scenario_.file});
       return found->second;
     }
     if (const auto found = scenario_.costs.defaults.find(key);
         found != scenario_.costs.defaults.end()) {
-      assume(key, found->second.value, found->second.provenance);
+      assume(key, shown(found->second.value), found->second.provenance);
       return found->second.value;
     }
     if (warn_if_missing) {
@@ -59,10 +64,11 @@ class Resolver {
     return fallback;
   }
 
-  void assume(const std::string& name, double value_si, const catalog::Provenance& provenance) {
+  void assume(const std::string& name, const std::string& value,
+              const catalog::Provenance& provenance) {
     if (!seen_.insert(name).second) return;
-    evaluation_.assumptions.push_back({name, fmt::format("{:.6g}", value_si), provenance.source,
-                                       provenance.as_of, provenance.estimate});
+    evaluation_.assumptions.push_back(
+        {name, value, provenance.source, provenance.as_of, provenance.estimate});
   }
 
   void warn(const std::string& text) {
@@ -154,7 +160,8 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
   if (!scenario.finance.discount_rate && !scenario.costs.defaults.count("discount_rate")) {
     resolver.warn("no discount rate: NPV equals the nominal total");
   } else if (!scenario.finance.discount_rate) {
-    resolver.assume("discount_rate", finance.discount_rate,
+    resolver.assume("discount_rate",
+                    units::format_quantity(finance.discount_rate, units::Dimension::kFraction),
                     scenario.costs.defaults.at("discount_rate").provenance);
   }
   evaluation.horizon_years = finance.horizon_years;
@@ -197,7 +204,8 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
     }
     resolver.check_age(fmt::format("the {} purchase price", gpu.id),
                        gpu.purchase_price->provenance.as_of);
-    resolver.assume(fmt::format("{} purchase price", gpu.id), gpu.purchase_price->value_usd,
+    resolver.assume(fmt::format("{} purchase price", gpu.id),
+                    units::format_quantity(gpu.purchase_price->value_usd, units::Dimension::kMoney),
                     gpu.purchase_price->provenance);
     cost::OnpremInputs in;
     in.gpu_price_usd = gpu.purchase_price->value_usd;
@@ -231,14 +239,19 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
                           const std::optional<catalog::SourcedValue>& data_value,
                           const std::string& name, const std::string& default_key,
                           double fallback) {
+      const catalog::CostKey* declared = catalog::find_cost_key(default_key);
+      auto shown = [&](double value_si) {
+        return declared->plain_number ? fmt::format("{:g}", value_si)
+                                      : units::format_quantity(value_si, declared->dimension);
+      };
       if (scenario_value) {
-        resolver.assume(fmt::format("site {} {}", option.site, name), *scenario_value,
+        resolver.assume(fmt::format("site {} {}", option.site, name), shown(*scenario_value),
                         {fmt::format("{} (sites.{})", scenario.file, option.site), "", false, "",
                          scenario.file});
         return *scenario_value;
       }
       if (data_value) {
-        resolver.assume(fmt::format("site {} {}", option.site, name), data_value->value,
+        resolver.assume(fmt::format("site {} {}", option.site, name), shown(data_value->value),
                         data_value->provenance);
         return data_value->value;
       }
@@ -280,8 +293,9 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
     }
     resolver.check_age(fmt::format("the {} {} price", instance->id, tier),
                        instance->provenance.as_of);
-    resolver.assume(fmt::format("{} {} per instance-hour", instance->id, tier),
-                    price->second * units::kSecondsPerHour, instance->provenance);
+    resolver.assume(fmt::format("{} {} per instance", instance->id, tier),
+                    units::format_quantity(price->second, units::Dimension::kMoneyPerHour),
+                    instance->provenance);
     cost::CloudInputs in;
     in.instance_usd_per_s = price->second;
     in.gpus_per_instance = instance->gpus;
@@ -306,8 +320,11 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
                                   offer->model, scenario.model.model.id));
       }
       resolver.check_age(fmt::format("the {} price", offer->id), offer->provenance.as_of);
-      resolver.assume(fmt::format("{} input / output per Mtok", offer->id),
-                      offer->input_usd_per_token * 1e6, offer->provenance);
+      resolver.assume(fmt::format("{} price", offer->id),
+                      fmt::format("{:.4g} USD/Mtok input, {:.4g} USD/Mtok output",
+                                  offer->input_usd_per_token * 1e6,
+                                  offer->output_usd_per_token * 1e6),
+                      offer->provenance);
       cost::ApiInputs in;
       in.input_usd_per_token = offer->input_usd_per_token;
       in.output_usd_per_token = offer->output_usd_per_token;

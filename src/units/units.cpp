@@ -91,6 +91,25 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// number x to_si, but for decimal prefixes the text is read again with the exponent shifted, so
+// that "2.039 TB/s" is exactly 2039000000000 (2.039 * 1e12 would be 2039000000000.0002).
+double scaled(std::string_view digits, double number, double to_si) {
+  const double exponent = std::round(std::log10(to_si));
+  if (std::pow(10.0, exponent) != to_si || digits.find_first_of("eE") != std::string_view::npos) {
+    return number * to_si;
+  }
+  const std::string text = fmt::format("{}e{}", digits, static_cast<int>(exponent));
+  double value = 0.0;
+  const auto [last, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && last == text.data() + text.size() ? value : number * to_si;
+}
+
+// Amounts in another currency get their own message: we do not convert at a hidden rate.
+bool names_foreign_currency(std::string_view text) {
+  return text.find("EUR") != std::string_view::npos || text.find("GBP") != std::string_view::npos ||
+         text.find("€") != std::string_view::npos || text.find("£") != std::string_view::npos;
+}
+
 // Normalises currency spellings so "$2.49/h", "2.49 $/h" and "2.49 USD/h" all read as USD.
 std::string normalise_unit(std::string_view unit) {
   std::string out(trim(unit));
@@ -126,7 +145,7 @@ std::string_view unit_examples(Dimension dimension) {
     case Dimension::kSeconds: return "'60 ms', '2 s'";
     case Dimension::kWatts: return "'700 W', '10 kW'";
     case Dimension::kFraction: return "'30 %' or 0.3";
-    case Dimension::kMoney: return "'31250 USD', '$1.5M' as '1.5 M USD'";
+    case Dimension::kMoney: return "'31250 USD', '1.5 M USD', '$1.5M'";
     case Dimension::kMoneyPerHour: return "'2.49 USD/h'";
     case Dimension::kMoneyPerEnergy: return "'0.12 USD/kWh'";
     case Dimension::kMoneyPerPowerMonth: return "'190 USD/kW/month'";
@@ -148,11 +167,20 @@ ParsedQuantity parse_quantity(std::string_view text, Dimension dimension,
   double number = 0.0;
   const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
   if (ec != std::errc() || !std::isfinite(number)) {
+    if (names_foreign_currency(trimmed)) {
+      return {std::nullopt,
+              fmt::format("'{}': only USD amounts are accepted; convert at your own rate "
+                          "(e.g. {})",
+                          trimmed, unit_examples(dimension))};
+    }
     return {std::nullopt, fmt::format("'{}' is not a number with a unit (expected e.g. {})",
                                       trimmed, unit_examples(dimension))};
   }
   std::string unit = normalise_unit(body.substr(static_cast<std::size_t>(end - body.data())));
-  if (leading_dollar) unit = unit.empty() ? "USD" : "USD" + unit;
+  // "$2.49/h" -> "USD/h"; "$1.5M" -> "M USD"; "$31k" -> "k USD".
+  if (leading_dollar) {
+    unit = unit.empty() ? "USD" : unit.front() == '/' ? "USD" + unit : unit + " USD";
+  }
   if (unit.empty()) {
     if (dimension == Dimension::kFraction) return {number, {}};
     if (bare_number_unit.empty()) {
@@ -161,11 +189,11 @@ ParsedQuantity parse_quantity(std::string_view text, Dimension dimension,
     }
     unit = std::string(bare_number_unit);
   }
+  const std::string_view digits = body.substr(0, static_cast<std::size_t>(end - body.data()));
   for (const auto& candidate : units_for(dimension)) {
-    if (unit == candidate.spelling) return {number * candidate.to_si, {}};
+    if (unit == candidate.spelling) return {scaled(digits, number, candidate.to_si), {}};
   }
-  if (unit.find("EUR") != std::string::npos || unit.find("GBP") != std::string::npos ||
-      unit.find("€") != std::string::npos) {
+  if (names_foreign_currency(unit)) {
     return {std::nullopt,
             fmt::format("'{}': only USD amounts are accepted; convert at your own rate "
                         "(e.g. {})",
@@ -195,6 +223,29 @@ std::string format_money(double usd) {
   if (magnitude >= 1e6) return fmt::format("${:.2f}M", usd / 1e6);
   if (magnitude >= 1e3) return fmt::format("${:.1f}k", usd / 1e3);
   return fmt::format("${:.2f}", usd);
+}
+
+std::string format_quantity(double value_si, Dimension dimension) {
+  switch (dimension) {
+    case Dimension::kBytes: return format_gib(value_si);
+    case Dimension::kBytesPerSecond: return fmt::format("{:.4g} GB/s", value_si / 1e9);
+    case Dimension::kFlopsPerSecond: return fmt::format("{:.4g} TFLOP/s", value_si / 1e12);
+    case Dimension::kSeconds: return format_seconds(value_si);
+    case Dimension::kWatts:
+      return value_si >= 1e3 ? fmt::format("{:.4g} kW", value_si / 1e3)
+                             : fmt::format("{:.4g} W", value_si);
+    case Dimension::kFraction: return fmt::format("{:.4g} %", value_si * 100);
+    case Dimension::kMoney: return fmt::format("{:.2f} USD", value_si);
+    case Dimension::kMoneyPerHour: return fmt::format("{:.4g} USD/h", value_si * 3600);
+    case Dimension::kMoneyPerEnergy:
+      return fmt::format("{:.4g} USD/kWh", value_si * kJoulesPerKwh);
+    case Dimension::kMoneyPerPowerMonth:
+      return fmt::format("{:.5g} USD/kW/month", value_si * 1e3 * kSecondsPerMonth);
+    case Dimension::kCarbonIntensity:
+      return fmt::format("{:.4g} g/kWh", value_si * 1e3 * kJoulesPerKwh);
+    case Dimension::kMoneyPerMillionTokens: return fmt::format("{:.4g} USD/Mtok", value_si);
+  }
+  return fmt::format("{}", value_si);
 }
 
 }  // namespace tco::units

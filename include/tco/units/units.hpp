@@ -55,5 +55,7 @@ inline constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 [[nodiscard]] std::string format_gib(double bytes);          ///< "65.7 GiB"
 [[nodiscard]] std::string format_seconds(double seconds);    ///< "12.3 ms", "1.20 s"
 [[nodiscard]] std::string format_money(double usd);          ///< "$12.3k", "$4.56M"
+/// An SI value in the dimension's customary unit ("0.0806 USD/kWh", "7 %", "4.6 kW").
+[[nodiscard]] std::string format_quantity(double value_si, Dimension dimension);
 
 }  // namespace tco::units
