@@ -15,6 +15,7 @@ struct RunOptions {
   std::string scenario;
   report::OutputFormat format = report::OutputFormat::kTable;
   std::string output;
+  report::CsvLayout layout = report::CsvLayout::kWide;
 };
 
 }  // namespace
@@ -35,6 +36,13 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
       ->transform(CLI::CheckedTransformer(output_formats(), CLI::ignore_case))
       ->default_str("table");
   sub->add_option("-o,--output", options->output, "Write to FILE (atomically) instead of stdout");
+  const std::map<std::string, report::CsvLayout> layouts{{"wide", report::CsvLayout::kWide},
+                                                         {"long", report::CsvLayout::kLong}};
+  sub->add_option("--csv-layout", options->layout,
+                  "CSV layout: wide (one row per option) or long (option, year, metric, unit, "
+                  "value)")
+      ->transform(CLI::CheckedTransformer(layouts, CLI::ignore_case))
+      ->default_str("wide");
   return {sub, [options, &global] {
             const auto catalog = catalog::load_catalog(global.resolved_data_dir());
             const auto costs = catalog::load_cost_catalog(global.resolved_data_dir());
@@ -43,7 +51,7 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
             performance.profiles = perf::load_profiles(global.resolved_profiles_dir());
             performance.engine_timing = validate::load_engine_timing(global.resolved_data_dir());
             const auto evaluation = plan::evaluate(scenario, performance);
-            emit(options->output, report::render_evaluation(evaluation, options->format));
+            emit(options->output, report::render_evaluation(evaluation, options->format, options->layout));
             return kExitOk;
           }};
 }

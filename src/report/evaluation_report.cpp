@@ -331,7 +331,10 @@ std::string render_csv(const plan::Evaluation& evaluation) {
        "runtime_overhead_bytes", "kv_budget_bytes", "kv_bytes_per_request", "max_requests",
        "fits", "calibrated", "requests_at_targets", "output_tokens_per_s_per_replica",
        "output_tokens_per_s_per_gpu", "ttft_s", "tpot_s", "roofline_output_tokens_per_s",
-       "max_output_tokens_per_s_per_replica"}};
+       "max_output_tokens_per_s_per_replica", "excluded", "total_usd", "npv_usd",
+       "eac_usd_per_year", "usd_per_million_tokens", "usd_per_million_output_tokens",
+       "kwh_per_million_tokens", "g_co2_per_million_tokens"}};
+  constexpr std::size_t kCostColumns = 8;
   for (const auto& result : evaluation.options) {
     const auto& option = result.option;
     std::vector<std::string> row{option.name,
@@ -366,22 +369,80 @@ std::string render_csv(const plan::Evaluation& evaluation) {
           row.push_back(number(value));
         }
       }
-      row.resize(rows.front().size());
-    } else {
-      row.resize(rows.front().size());
     }
+    row.resize(rows.front().size() - kCostColumns);
+    row.push_back(result.excluded);
+    if (result.cost) {
+      const auto& cost = *result.cost;
+      for (const double value : {cost.total_usd, cost.npv_usd, cost.eac_usd,
+                                 cost.usd_per_million_tokens, cost.usd_per_million_output_tokens,
+                                 cost.kwh_per_million_tokens, cost.g_co2_per_million_tokens}) {
+        row.push_back(number(value));
+      }
+    }
+    row.resize(rows.front().size());
     rows.push_back(std::move(row));
+  }
+  return to_csv(rows);
+}
+
+/// One row per option, year and metric: the layout pivot tables want.
+std::string render_csv_long(const plan::Evaluation& evaluation) {
+  std::vector<std::vector<std::string>> rows{{"option", "year", "metric", "unit", "value"}};
+  for (const auto& result : evaluation.options) {
+    const std::string& name = result.option.name;
+    auto add = [&](int year, const char* metric, const char* unit, double value) {
+      rows.push_back({name, fmt::format("{}", year), metric, unit, number(value)});
+    };
+    if (result.memory) {
+      add(0, "weights_per_gpu", "bytes", result.memory->weights_bytes);
+      add(0, "kv_budget_per_gpu", "bytes", result.memory->kv_budget_bytes);
+      add(0, "max_requests", "requests", static_cast<double>(result.memory->max_sequences));
+    }
+    if (result.performance && result.performance->at_targets) {
+      const auto& point = *result.performance->at_targets;
+      add(0, "output_tokens_per_s_per_replica", "tokens/s", point.output_tokens_per_s);
+      add(0, "ttft", "s", point.ttft_s);
+      add(0, "tpot", "s", point.tpot_s);
+    }
+    if (!result.excluded.empty() || !result.cost) continue;
+    const auto& cost = *result.cost;
+    add(0, "total", "USD", cost.total_usd);
+    add(0, "npv", "USD", cost.npv_usd);
+    add(0, "eac", "USD/year", cost.eac_usd);
+    add(0, "cost_per_million_tokens", "USD/Mtok", cost.usd_per_million_tokens);
+    add(0, "cost_per_million_output_tokens", "USD/Mtok", cost.usd_per_million_output_tokens);
+    for (const auto& year : cost.years) {
+      add(year.year, "capex", "USD", year.capex);
+      add(year.year, "residual", "USD", year.residual);
+      add(year.year, "maintenance", "USD", year.maintenance);
+      add(year.year, "energy", "USD", year.energy);
+      add(year.year, "colocation", "USD", year.colocation);
+      add(year.year, "staff", "USD", year.staff);
+      add(year.year, "licences", "USD", year.licences);
+      add(year.year, "cloud", "USD", year.cloud);
+      add(year.year, "api", "USD", year.api);
+      add(year.year, "total", "USD", year.total());
+      add(year.year, "input_tokens", "tokens", year.input_tokens);
+      add(year.year, "output_tokens", "tokens", year.output_tokens);
+      add(year.year, "facility_energy", "kWh", year.facility_energy_j / units::kJoulesPerKwh);
+      add(year.year, "co2", "kg", year.carbon_kg);
+      add(year.year, "gpus", "GPUs", static_cast<double>(year.gpus));
+      add(year.year, "utilisation", "fraction", year.utilisation);
+    }
   }
   return to_csv(rows);
 }
 
 }  // namespace
 
-std::string render_evaluation(const plan::Evaluation& evaluation, OutputFormat format) {
+std::string render_evaluation(const plan::Evaluation& evaluation, OutputFormat format,
+                              CsvLayout layout) {
   switch (format) {
     case OutputFormat::kTable: return render_table(evaluation);
     case OutputFormat::kJson: return render_json(evaluation);
-    case OutputFormat::kCsv: return render_csv(evaluation);
+    case OutputFormat::kCsv:
+      return layout == CsvLayout::kLong ? render_csv_long(evaluation) : render_csv(evaluation);
   }
   return {};
 }

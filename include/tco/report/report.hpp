@@ -12,8 +12,12 @@ namespace tco::report {
 
 enum class OutputFormat { kTable, kJson, kCsv };
 
+/// wide: one row per option; long: option, year, metric, unit, value (for pivot tables).
+enum class CsvLayout { kWide, kLong };
+
 [[nodiscard]] std::string render_evaluation(const plan::Evaluation& evaluation,
-                                            OutputFormat format);
+                                            OutputFormat format,
+                                            CsvLayout layout = CsvLayout::kWide);
 
 enum class CatalogKind { kGpus, kModels };
 [[nodiscard]] std::string render_catalog(const catalog::Catalog& catalog, CatalogKind kind,
