@@ -102,10 +102,14 @@ std::vector<YearFlow> onprem_flows(const Workload& workload, const ReplicaCapaci
   for (int year = 1; year <= finance.horizon_years; ++year) {
     YearFlow flow;
     flow.year = year;
-    // Refresh at end of life: resell at the residual value, buy the same nodes new.
+    // Refresh at end of life: resell at the residual value, buy the same nodes new. The resale
+    // is received at the end of the cohort's last year of service (R_n / (1+r)^n,
+    // tco_methods.md §2.5), so it goes in the previous year's flow; the new capex starts this one.
     for (auto& cohort : cohorts) {
       if (year - cohort.bought == onprem.depreciation_years) {
-        flow.residual += static_cast<double>(cohort.nodes) * hardware_per_node * onprem.residual_fraction;
+        YearFlow& last_year = flows.empty() ? flow : flows.back();
+        last_year.residual +=
+            static_cast<double>(cohort.nodes) * hardware_per_node * onprem.residual_fraction;
         flow.capex += static_cast<double>(cohort.nodes) * capex_per_node;
         cohort.bought = year;
       }
@@ -176,8 +180,11 @@ std::vector<YearFlow> onprem_flows(const Workload& workload, const ReplicaCapaci
 void add_cloud(YearFlow& flow, const std::vector<long long>& replicas_by_hour,
                const ReplicaCapacity& replica, const CloudInputs& cloud) {
   const long long per_instance = std::max(1, cloud.gpus_per_instance / replica.gpus);
+  // A replica wider than one instance spans ceil(replica GPUs / instance GPUs) instances.
+  const int instance_gpus = std::max(1, cloud.gpus_per_instance);
+  const long long instances_per_replica = (replica.gpus + instance_gpus - 1) / instance_gpus;
   auto instances_for = [&](long long replicas) {
-    return (replicas + per_instance - 1) / per_instance;
+    return (replicas + per_instance - 1) / per_instance * std::max(1LL, instances_per_replica);
   };
   const long long peak = *std::max_element(replicas_by_hour.begin(), replicas_by_hour.end());
   double instance_hours = 0;
