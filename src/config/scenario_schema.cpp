@@ -113,7 +113,7 @@ SchemaPtr option_schema() {
           {"fleet", enum_value({"reserved", "autoscaled"},
                                "Cloud: instances reserved 24x7, or following the hourly demand "
                                "(default: reserved for reserved tiers, autoscaled otherwise).")},
-          {"costs", map_of(string_value("Value with its unit."),
+          {"costs", map_of(string_value("Value with its unit, or a plain number."),
                            "Overrides of data/costs.yaml for this option, e.g. "
                            "{depreciation_years: 4, staff_fte: 2}.")},
       },

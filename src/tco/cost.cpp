@@ -289,13 +289,14 @@ OptionCost hybrid_cost(const Workload& workload, const ReplicaCapacity& base_rep
     OptionCost cost;
     cost.years = onprem_flows(workload, base_replica, onprem, finance, base_for_year);
     for (auto& flow : cost.years) {
-      // Burst: what the base cannot carry, hour by hour, in burst-option replicas.
+      // Burst: what the base cannot carry, hour by hour, in burst-option replicas. Demand is
+      // counted in base replicas including the N+1 spares, so the spare moves to the cloud in
+      // hours the base does not cover.
       std::vector<long long> burst_replicas;
-      const double base_capacity = static_cast<double>(flow.replicas) * base_replica.requests_per_s;
       for (int hour = 0; hour < capacity::kHoursPerDay; ++hour) {
-        const double provisioned = capacity::provisioned_rate(workload.demand, flow.year, hour) *
-                                   (1.0 + workload.headroom);
-        const double excess = std::max(0.0, provisioned - base_capacity);
+        const long long missing =
+            std::max(0LL, replicas_needed(workload, base_replica, flow.year, hour) - flow.replicas);
+        const double excess = static_cast<double>(missing) * base_replica.requests_per_s;
         burst_replicas.push_back(
             excess > 0 ? static_cast<long long>(std::ceil(excess / burst_replica.requests_per_s))
                        : 0);
