@@ -1,5 +1,4 @@
 // Reader of microbenchmark results files (schema of ../shared/data/microbench.csv), on libcsv.
-#include <csv.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 
 #include "tco/calibrate/calibrate.hpp"
 #include "tco/catalog/catalog.hpp"
+#include "tco/config/csv.hpp"
 #include "tco/config/diagnostics.hpp"
 
 namespace tco::calibrate {
@@ -25,34 +25,6 @@ const std::vector<std::string>& required_columns() {
 const std::vector<std::string>& optional_columns() {
   static const std::vector<std::string> columns{"gpu_id", "driver", "clocks"};
   return columns;
-}
-
-struct Record {
-  std::vector<std::string> fields;
-  int line = 0;
-};
-
-struct ParseState {
-  std::vector<Record> records;
-  std::vector<std::string> current;
-  int newlines_in_fields = 0;  // of the current record
-  int line = 1;                // line being fed to the parser
-  int open_record_line = 1;    // line where a record still open at the end of input began
-};
-
-void on_field(void* data, std::size_t size, void* pointer) {
-  auto* state = static_cast<ParseState*>(pointer);
-  std::string text = data == nullptr ? std::string() : std::string(static_cast<char*>(data), size);
-  state->newlines_in_fields += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-  state->current.push_back(std::move(text));
-}
-
-void on_record(int /*terminator*/, void* pointer) {
-  auto* state = static_cast<ParseState*>(pointer);
-  // The record ends on the line being fed; quoted newlines inside it move its start up.
-  state->records.push_back({std::move(state->current), state->line - state->newlines_in_fields});
-  state->current.clear();
-  state->newlines_in_fields = 0;
 }
 
 std::optional<double> parse_positive(const std::string& text) {
@@ -73,54 +45,23 @@ std::vector<MicrobenchRow> parse_microbench_csv(std::string_view text, const std
                               : fmt::format("{}: error: {}\n", file, message));
   };
 
-  csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-    throw config::InputError(fmt::format("{}: error: cannot initialise the CSV parser\n", file));
-  }
-  ParseState state;
-  bool malformed = false;
-  // Fed one line at a time, so a record ends on the line being fed.
-  for (std::size_t position = 0; position < text.size() && !malformed; ++state.line) {
-    std::size_t end = text.find('\n', position);
-    end = end == std::string_view::npos ? text.size() : end + 1;
-    const std::size_t length = end - position;
-    // libcsv's ROW_NOT_BEGUN is 0: no record is open before this line.
-    if (parser.pstate == 0) state.open_record_line = state.line;
-    if (csv_parse(&parser, text.data() + position, length, on_field, on_record, &state) != length) {
-      error(state.line, fmt::format("malformed CSV ({})", csv_strerror(csv_error(&parser))));
-      malformed = true;
-    }
-    position = end;
-  }
-  if (!malformed) {
-    --state.line;  // the last line fed
-    if (csv_fini(&parser, on_field, on_record, &state) != 0) {
-      error(state.open_record_line,
-            fmt::format("malformed CSV ({})", csv_strerror(csv_error(&parser))));
-      malformed = true;
-    }
-  }
-  csv_free(&parser);
-  if (malformed) throw config::InputError(errors.front());
-  if (state.records.empty()) throw config::InputError(fmt::format("{}: error: empty file\n", file));
-
+  const config::CsvTable table = config::parse_csv(text, file);
   // Header: every required column once, optional ones at most once, nothing else.
-  const Record& header = state.records.front();
   std::map<std::string, std::size_t> column;
   std::vector<std::string> known = required_columns();
   known.insert(known.end(), optional_columns().begin(), optional_columns().end());
-  for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    const std::string& name = header.fields[i];
+  for (std::size_t i = 0; i < table.header.size(); ++i) {
+    const std::string& name = table.header[i];
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      error(header.line,
+      error(table.header_line,
             fmt::format("unknown column '{}'{}", name, config::did_you_mean(name, known)));
     } else if (!column.emplace(name, i).second) {
-      error(header.line, fmt::format("duplicate column '{}'", name));
+      error(table.header_line, fmt::format("duplicate column '{}'", name));
     }
   }
   for (const auto& name : required_columns()) {
     if (column.find(name) == column.end())
-      error(header.line, fmt::format("missing column '{}'", name));
+      error(table.header_line, fmt::format("missing column '{}'", name));
   }
   if (!errors.empty()) {
     std::string all;
@@ -129,20 +70,21 @@ std::vector<MicrobenchRow> parse_microbench_csv(std::string_view text, const std
   }
 
   std::vector<MicrobenchRow> rows;
-  for (std::size_t r = 1; r < state.records.size(); ++r) {
-    const Record& record = state.records[r];
-    if (record.fields.size() != header.fields.size()) {
-      error(record.line, fmt::format("expected {} fields as in the header, got {}",
-                                     header.fields.size(), record.fields.size()));
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& fields = table.rows[r];
+    const int line = table.lines[r];
+    if (fields.size() != table.header.size()) {
+      error(line, fmt::format("expected {} fields as in the header, got {}",
+                                     table.header.size(), fields.size()));
       continue;
     }
     auto cell = [&](const std::string& name) -> std::string {
       const auto found = column.find(name);
-      return found == column.end() ? std::string() : record.fields[found->second];
+      return found == column.end() ? std::string() : fields[found->second];
     };
     MicrobenchRow row;
     row.file = file;
-    row.line = record.line;
+    row.line = line;
     row.source = cell("source");
     row.source_detail = cell("source_detail");
     row.gpu = cell("gpu");
@@ -159,18 +101,18 @@ std::vector<MicrobenchRow> parse_microbench_csv(std::string_view text, const std
     bool ok = true;
     for (const char* name : {"source", "kernel", "unit"}) {
       if (cell(name).empty()) {
-        error(record.line, fmt::format("{}: empty (required)", name));
+        error(line, fmt::format("{}: empty (required)", name));
         ok = false;
       }
     }
     if (row.gpu.empty() && row.gpu_id.empty()) {
-      error(record.line, "gpu: empty (required unless gpu_id is given)");
+      error(line, "gpu: empty (required unless gpu_id is given)");
       ok = false;
     }
     if (const auto value = parse_positive(row.achieved_text)) {
       row.achieved = *value;
     } else {
-      error(record.line, fmt::format("achieved: '{}' is not a positive number", row.achieved_text));
+      error(line, fmt::format("achieved: '{}' is not a positive number", row.achieved_text));
       ok = false;
     }
     if (ok) rows.push_back(std::move(row));

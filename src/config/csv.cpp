@@ -20,68 +20,64 @@ struct ParseState {
   std::vector<std::vector<std::string>> records;
   std::vector<int> record_lines;
   std::vector<std::string> current;
-  int line = 1;            // line the parser has reached
-  int record_start = 1;    // line the current record began on
+  int newlines_in_fields = 0;  // of the current record
+  int line = 1;                // line being fed to the parser
+  int open_record_line = 1;    // line where a record still open at the end of input began
 };
 
-void on_field(void* data, std::size_t size, void* state_pointer) {
-  auto* state = static_cast<ParseState*>(state_pointer);
-  const char* text = static_cast<const char*>(data);
-  state->current.emplace_back(text == nullptr ? "" : std::string(text, size));
+void on_field(void* data, std::size_t size, void* pointer) {
+  auto* state = static_cast<ParseState*>(pointer);
+  std::string text = data == nullptr ? std::string() : std::string(static_cast<char*>(data), size);
+  state->newlines_in_fields += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  state->current.push_back(std::move(text));
 }
 
-void on_record(int /*terminator*/, void* state_pointer) {
-  auto* state = static_cast<ParseState*>(state_pointer);
+void on_record(int /*terminator*/, void* pointer) {
+  auto* state = static_cast<ParseState*>(pointer);
+  // The record ends on the line being fed; quoted newlines inside it move its start up.
   state->records.push_back(std::move(state->current));
-  state->record_lines.push_back(state->record_start);
+  state->record_lines.push_back(state->line - state->newlines_in_fields);
   state->current.clear();
+  state->newlines_in_fields = 0;
 }
 
 }  // namespace
 
-CsvTable parse_csv(const std::string& text, const std::string& file) {
+CsvTable parse_csv(std::string_view text, const std::string& file) {
   csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0) {
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
     throw InputError(fmt::format("{}: error: cannot initialise the CSV parser\n", file));
   }
   ParseState state;
-  // Feed line by line so each record knows the line it starts on.
-  std::size_t position = 0;
-  while (position < text.size()) {
+  std::string failure;
+  // Fed one line at a time, so a record ends on the line being fed.
+  for (std::size_t position = 0; position < text.size() && failure.empty(); ++state.line) {
     std::size_t end = text.find('\n', position);
-    end = end == std::string::npos ? text.size() : end + 1;
-    const std::size_t records_before = state.records.size();
-    const std::size_t parsed = csv_parse(&parser, text.data() + position, end - position,
-                                         on_field, on_record, &state);
-    if (parsed != end - position) {
-      const std::string reason = csv_strerror(csv_error(&parser));
-      csv_free(&parser);
-      throw InputError(fmt::format("{}:{}: error: malformed CSV: {}\n", file, state.line, reason));
-    }
-    ++state.line;
-    if (state.records.size() != records_before || state.current.empty()) {
-      state.record_start = state.line;
+    end = end == std::string_view::npos ? text.size() : end + 1;
+    const std::size_t length = end - position;
+    // libcsv's ROW_NOT_BEGUN is 0: no record is open before this line.
+    if (parser.pstate == 0) state.open_record_line = state.line;
+    if (csv_parse(&parser, text.data() + position, length, on_field, on_record, &state) != length) {
+      failure = fmt::format("{}:{}: error: malformed CSV ({})\n", file, state.line,
+                            csv_strerror(csv_error(&parser)));
     }
     position = end;
   }
-  if (csv_fini(&parser, on_field, on_record, &state) != 0) {
-    const std::string reason = csv_strerror(csv_error(&parser));
-    csv_free(&parser);
-    throw InputError(fmt::format("{}:{}: error: malformed CSV: {}\n", file, state.record_start,
-                                 reason));
+  if (failure.empty()) {
+    --state.line;  // the last line fed
+    if (csv_fini(&parser, on_field, on_record, &state) != 0) {
+      failure = fmt::format("{}:{}: error: malformed CSV ({})\n", file, state.open_record_line,
+                            csv_strerror(csv_error(&parser)));
+    }
   }
   csv_free(&parser);
+  if (!failure.empty()) throw InputError(failure);
+  if (state.records.empty()) throw InputError(fmt::format("{}: error: empty file\n", file));
   CsvTable table;
-  if (state.records.empty()) throw InputError(fmt::format("{}: error: empty CSV file\n", file));
   table.header = std::move(state.records.front());
+  table.header_line = state.record_lines.front();
   for (std::size_t i = 1; i < state.records.size(); ++i) {
-    auto& record = state.records[i];
-    if (record.size() == 1 && record.front().empty()) continue;  // blank line
-    if (record.size() != table.header.size()) {
-      throw InputError(fmt::format("{}:{}: error: expected {} cells, got {}\n", file,
-                                   state.record_lines[i], table.header.size(), record.size()));
-    }
-    table.rows.push_back(std::move(record));
+    table.rows.push_back(std::move(state.records[i]));
     table.lines.push_back(state.record_lines[i]);
   }
   return table;

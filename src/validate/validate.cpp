@@ -76,6 +76,11 @@ std::vector<MeasuredRow> read_measured(const std::filesystem::path& path) {
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
     MeasuredRow row;
     row.line = table.lines[i];
+    if (table.rows[i].size() != table.header.size()) {
+      errors += fmt::format("{}:{}: error: expected {} fields as in the header, got {}\n", file,
+                            row.line, table.header.size(), table.rows[i].size());
+      continue;
+    }
     for (const int position : positions) {
       row.cells.push_back(table.rows[i][static_cast<std::size_t>(position)]);
     }
