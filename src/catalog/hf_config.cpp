@@ -15,6 +15,10 @@ namespace {
 // Families whose MLP is a plain (non-gated) two-matrix FFN with LayerNorm.
 const std::set<std::string> kPlainMlpTypes{"gptj", "falcon", "gpt2", "gpt_neox", "opt", "bloom"};
 
+// A JSON string ("32") is a quoted scalar, which yaml-cpp tags "!"; a JSON number or literal is
+// a plain scalar ("?"). yaml-cpp would convert "32" to 32 silently, so check the tag.
+bool is_json_string(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "!"; }
+
 class HfReader {
  public:
   HfReader(const YAML::Node& root, const std::string& file, config::Diagnostics& diagnostics)
@@ -45,6 +49,12 @@ class HfReader {
       }
       return std::nullopt;
     }
+    if (is_json_string(node)) {
+      diagnostics_.error(config::location_of(file_, node.Mark()), prefix_ + key,
+                         fmt::format("expected a non-negative integer, got the string \"{}\"",
+                                     node.Scalar()));
+      return std::nullopt;
+    }
     try {
       if (node.IsScalar()) {
         const double value = node.as<double>();
@@ -63,6 +73,12 @@ class HfReader {
   std::optional<bool> boolean(std::initializer_list<const char*> keys) {
     const auto [key, node] = find(keys);
     if (!node.IsDefined()) return std::nullopt;
+    if (is_json_string(node)) {
+      diagnostics_.error(config::location_of(file_, node.Mark()), prefix_ + key,
+                         fmt::format("expected true or false, got the string \"{}\"",
+                                     node.Scalar()));
+      return std::nullopt;
+    }
     if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
       return node.Scalar() == "true";
     }
@@ -84,7 +100,9 @@ class HfReader {
   static std::string alternatives(std::initializer_list<const char*> keys) {
     if (keys.size() < 2) return "";
     std::string out = " (also accepted:";
-    for (auto it = keys.begin() + 1; it != keys.end(); ++it) out += fmt::format(" '{}'", *it);
+    for (auto it = keys.begin() + 1; it != keys.end(); ++it) {
+      out += fmt::format("{} '{}'", it == keys.begin() + 1 ? "" : ",", *it);
+    }
     return out + ")";
   }
 
@@ -133,6 +151,7 @@ Model model_from_hf_config(const std::filesystem::path& path, config::Diagnostic
     diagnostics.error({file, 1, 1}, {}, "a config.json must be a JSON object");
     return model;
   }
+  const std::size_t errors_before = diagnostics.errors().size();
   HfReader hf(root, file, diagnostics);
   const std::string model_type = hf.string({"model_type"});
   const std::string root_type = root["model_type"] ? root["model_type"].Scalar() : model_type;
@@ -251,7 +270,9 @@ Model model_from_hf_config(const std::filesystem::path& path, config::Diagnostic
   model.provenance.source = fmt::format("Hugging Face config.json at {}", file);
   model.provenance.origin = file;
   model.open_weights = true;
-  if (model.head_dim == 0 && !model.mla && model.num_layers > 0) {
+  // Only when the keys it derives from were read without error (no cascade of messages).
+  if (model.head_dim == 0 && !model.mla && model.num_layers > 0 &&
+      diagnostics.errors().size() == errors_before) {
     diagnostics.error(config::location_of(file, root.Mark()), "head_dim",
                       "cannot derive head_dim (set head_dim or num_attention_heads)");
   }

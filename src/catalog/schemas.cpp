@@ -303,7 +303,13 @@ void read_model(const NodeReader& reader, Model& model) {
   set_string("id", model.id);
   set_string("hf_repo", model.hf_repo);
   set_string("architecture", model.architecture);
+  // An override of num_layers keeps a window that was on every layer on every layer.
+  const bool window_on_every_layer =
+      model.sliding_window > 0 && model.sliding_window_layers == model.num_layers;
   set_int("num_layers", model.num_layers);
+  if (window_on_every_layer && !reader.has("sliding_window_layers")) {
+    model.sliding_window_layers = model.num_layers;
+  }
   set_int("hidden_size", model.hidden_size);
   set_int("num_attention_heads", model.num_attention_heads);
   set_int("num_kv_heads", model.num_kv_heads);

@@ -88,7 +88,17 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
       best = candidate;
     }
   }
-  return best;
+  if (!best.empty()) return best;
+  // Keys that differ by a '_'-separated tail, too far apart in edits: a unit written into the
+  // key ('tpot_ms' for 'tpot') or a shortened key ('growth' for 'growth_per_year').
+  auto extends = [](std::string_view longer, std::string_view shorter) {
+    return !shorter.empty() && longer.size() > shorter.size() + 1 &&
+           longer.substr(0, shorter.size()) == shorter && longer[shorter.size()] == '_';
+  };
+  for (const auto& candidate : candidates) {
+    if (extends(word, candidate) || extends(candidate, word)) return candidate;
+  }
+  return {};
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

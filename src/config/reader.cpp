@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <stdexcept>
 
 namespace tco::config {
@@ -33,14 +34,31 @@ std::string NodeReader::string(const std::string& key) const {
   return node.IsScalar() ? node.Scalar() : std::string{};
 }
 
+namespace {
+
+// Reads a number the way `validate` checks it (from_chars, optional leading '+'), so that every
+// value that passed validation converts: yaml-cpp's as<long long>() rejects "1e3" and "2.0".
+double validated_number(const YAML::Node& node) {
+  const std::string& text = node.Scalar();
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  double value = 0.0;
+  const auto [last, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || last != end) throw std::logic_error("unvalidated number: " + text);
+  return value;
+}
+
+}  // namespace
+
 double NodeReader::number(const std::string& key) const {
   const auto node = value(key);
-  return node.IsScalar() ? node.as<double>() : 0.0;
+  return node.IsScalar() ? validated_number(node) : 0.0;
 }
 
 long long NodeReader::integer(const std::string& key) const {
   const auto node = value(key);
-  return node.IsScalar() ? node.as<long long>() : 0;
+  return node.IsScalar() ? static_cast<long long>(validated_number(node)) : 0;
 }
 
 bool NodeReader::boolean(const std::string& key) const {

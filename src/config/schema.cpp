@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <set>
 
 namespace tco::config {
 
@@ -35,6 +36,8 @@ std::optional<double> parse_number(const std::string& text) {
 
 std::string format_limit(const Schema& schema, double value) {
   if (schema.type != SchemaType::kQuantity) return fmt::format("{}", value);
+  // Fractions are written as percentages in files ("95 %"), so the limits are too.
+  if (schema.dimension == units::Dimension::kFraction) return fmt::format("{:g} %", value * 100);
   return fmt::format("{} {}", value, units::si_unit_name(schema.dimension));
 }
 
@@ -253,13 +256,27 @@ void validate(const YAML::Node& node, const Schema& schema, const std::string& p
     case SchemaType::kObject: {
       std::vector<std::string> known;
       for (const auto& field : schema.fields) known.push_back(field.name);
+      std::set<std::string> seen;
       for (const auto& entry : node) {
         const std::string key = entry.first.Scalar();
         const std::string child_path = path.empty() ? key : path + "." + key;
+        if (!seen.insert(key).second) {
+          // yaml-cpp keeps both entries and lookups return the first: say so, do not guess.
+          diagnostics.error(location_of(file, entry.first.Mark()), child_path,
+                            "duplicate key (each key may appear once)");
+          continue;
+        }
         const Field* field = schema.field(key);
         if (field == nullptr) {
-          diagnostics.error(location_of(file, entry.first.Mark()), path.empty() ? key : path,
+          diagnostics.error(location_of(file, entry.first.Mark()), path,
                             fmt::format("unknown key '{}'{}", key, did_you_mean(key, known)));
+          continue;
+        }
+        if (entry.second.IsNull()) {
+          // yaml-cpp marks an empty value where the next token starts (often the next line):
+          // point at the key instead.
+          diagnostics.error(location_of(file, entry.first.Mark()), child_path,
+                            fmt::format("expected {}, got nothing", expected_text(*field->schema)));
           continue;
         }
         validate(entry.second, *field->schema, child_path, file, diagnostics);
@@ -274,25 +291,36 @@ void validate(const YAML::Node& node, const Schema& schema, const std::string& p
     }
     case SchemaType::kList: {
       if (schema.min_items && node.size() < *schema.min_items) {
-        diagnostics.error(where, path, fmt::format("expected at least {} entries, got {}",
-                                                   *schema.min_items, node.size()));
+        diagnostics.error(where, path, fmt::format("expected at least {} {}, got {}",
+                                                   *schema.min_items,
+                                                   *schema.min_items == 1 ? "entry" : "entries",
+                                                   node.size()));
       }
       if (schema.max_items && node.size() > *schema.max_items) {
-        diagnostics.error(where, path, fmt::format("expected at most {} entries, got {}",
-                                                   *schema.max_items, node.size()));
+        diagnostics.error(where, path, fmt::format("expected at most {} {}, got {}",
+                                                   *schema.max_items,
+                                                   *schema.max_items == 1 ? "entry" : "entries",
+                                                   node.size()));
       }
       for (std::size_t i = 0; i < node.size(); ++i) {
         validate(node[i], *schema.items, fmt::format("{}[{}]", path, i), file, diagnostics);
       }
       return;
     }
-    case SchemaType::kMap:
+    case SchemaType::kMap: {
+      std::set<std::string> seen;
       for (const auto& entry : node) {
         const std::string key = entry.first.Scalar();
-        validate(entry.second, *schema.items, path.empty() ? key : path + "." + key, file,
-                 diagnostics);
+        const std::string child_path = path.empty() ? key : path + "." + key;
+        if (!seen.insert(key).second) {
+          diagnostics.error(location_of(file, entry.first.Mark()), child_path,
+                            "duplicate key (each key may appear once)");
+          continue;
+        }
+        validate(entry.second, *schema.items, child_path, file, diagnostics);
       }
       return;
+    }
     case SchemaType::kOneOf: return;
   }
 }
@@ -306,7 +334,11 @@ nlohmann::ordered_json to_json_schema(const Schema& schema) {
     if (schema.maximum) out["maximum"] = *schema.maximum;
   };
   switch (schema.type) {
-    case SchemaType::kString: out["type"] = "string"; break;
+    case SchemaType::kString:
+      // `validate` reads any YAML scalar as a string (`costs: {staff_fte: 1}`, `name: 2026`);
+      // the published schema must not reject what the loader accepts.
+      out["type"] = nlohmann::ordered_json::array({"string", "number", "boolean"});
+      break;
     case SchemaType::kInteger:
       out["type"] = "integer";
       add_range();

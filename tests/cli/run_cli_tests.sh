@@ -1,2 +1,241 @@
 #!/usr/bin/env bash
-echo "cli tests: pending"
+# CLI tests: the real executable on the examples, the catalogs, the schema and invalid inputs.
+# Usage: run_cli_tests.sh <tco-plan binary> <repository root>
+# Exit 0 when every check passes; otherwise 1, after listing every check that failed.
+set -u
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 <tco-plan binary> <repository root>" >&2
+  exit 2
+fi
+tco_plan=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$2
+cd "$root" || exit 1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+failures=()
+checks=0
+
+fail() {
+  failures+=("$1")
+  echo "FAIL: $1" >&2
+}
+
+# run_cmd NAME -- ARGS...: runs tco-plan, leaving $work/NAME.out, $work/NAME.err, $rc.
+run_cmd() {
+  local name=$1
+  shift
+  "$tco_plan" "$@" >"$work/$name.out" 2>"$work/$name.err"
+  rc=$?
+  last_err=$work/$name.err
+  checks=$((checks + 1))
+}
+
+expect_rc() {  # expect_rc WHAT EXPECTED
+  if [[ $rc -ne $2 ]]; then
+    fail "$1: exit code $rc, expected $2 (stderr: $(head -c 300 "$last_err"))"
+    return 1
+  fi
+}
+
+is_json() {  # is_json FILE
+  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null
+}
+
+is_csv() {  # is_csv FILE: a header and at least one row, every row as wide as the header
+  python3 - "$1" <<'EOF' 2>/dev/null
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert len(rows) >= 2, "no data rows"
+assert all(len(row) == len(rows[0]) for row in rows), "ragged rows"
+EOF
+}
+
+# --- version and help --------------------------------------------------------------------------
+run_cmd last --version
+expect_rc "--version" 0
+version=$(sed -n 's/^project(tco-plan VERSION \([0-9][0-9.]*\).*$/\1/p' CMakeLists.txt)
+if [[ "$(cat "$work/last.out")" != "tco-plan $version" ]]; then
+  fail "--version printed '$(cat "$work/last.out")', expected 'tco-plan $version'"
+fi
+
+run_cmd last --help
+expect_rc "--help" 0
+# Subcommands as the top-level help lists them (two-space indent under "Subcommands:").
+mapfile -t subcommands < <(sed -n '/^Subcommands:/,/^$/s/^  \([a-z][a-z-]*\) .*$/\1/p' \
+                             "$work/last.out")
+if [[ ${#subcommands[@]} -lt 3 ]]; then
+  fail "--help lists ${#subcommands[@]} subcommands, expected at least run, catalog, schema"
+fi
+for sub in run catalog schema; do
+  if [[ ! " ${subcommands[*]} " == *" $sub "* ]]; then fail "--help does not list '$sub'"; fi
+done
+for sub in "${subcommands[@]}"; do
+  run_cmd last "$sub" --help
+  expect_rc "$sub --help" 0
+  if ! grep -q "Usage:" "$work/last.out"; then fail "$sub --help printed no usage"; fi
+done
+
+# --- usage errors: exit 2, message on stderr ---------------------------------------------------
+run_cmd last --no-such-flag
+expect_rc "unknown flag" 2
+run_cmd last run --no-such-flag examples/01-quickstart.yaml
+expect_rc "run: unknown flag" 2
+run_cmd last
+expect_rc "no subcommand" 2
+run_cmd last frobnicate
+expect_rc "unknown subcommand" 2
+run_cmd last run
+expect_rc "run without a scenario" 2
+run_cmd last run examples/01-quickstart.yaml --format xml
+expect_rc "run --format xml" 2
+run_cmd last catalog gpus --format yaml
+expect_rc "catalog --format yaml" 2
+run_cmd last catalog engines-and-more
+expect_rc "catalog with an unknown listing" 2
+run_cmd last run tests/data/invalid/no-such-file.yaml
+expect_rc "run on a missing file" 2
+missing="tests/data/invalid/no-such-file.yaml: error: cannot read the scenario file (no such file)"
+if [[ "$(cat "$work/last.err")" != "$missing" ]]; then
+  fail "run on a missing file: stderr '$(cat "$work/last.err")'"
+fi
+run_cmd last --data-dir "$work/no-data" catalog gpus
+expect_rc "--data-dir without catalogs" 2
+if [[ ! -s "$work/last.err" ]]; then fail "--data-dir without catalogs: nothing on stderr"; fi
+
+# --- every example, every format ---------------------------------------------------------------
+examples=(examples/*.yaml)
+if [[ ${#examples[@]} -eq 0 || ! -e "${examples[0]}" ]]; then fail "no examples/*.yaml"; fi
+for example in "${examples[@]}"; do
+  for format in table json csv; do
+    run_cmd last run "$example" --format "$format"
+    expect_rc "run $example --format $format" 0 || continue
+    if [[ ! -s "$work/last.out" ]]; then fail "run $example --format $format: empty output"; fi
+    case $format in
+      json) is_json "$work/last.out" || fail "run $example --format json: not valid JSON" ;;
+      csv) is_csv "$work/last.out" || fail "run $example --format csv: not a rectangular CSV" ;;
+    esac
+  done
+done
+
+# --- -o FILE -----------------------------------------------------------------------------------
+run_cmd last run examples/01-quickstart.yaml --format json -o "$work/report.json"
+expect_rc "run -o FILE" 0
+if [[ ! -s "$work/report.json" ]]; then
+  fail "run -o FILE did not write the file"
+elif ! is_json "$work/report.json"; then
+  fail "run -o FILE: the file is not valid JSON"
+fi
+if [[ -s "$work/last.out" ]]; then fail "run -o FILE also printed to stdout"; fi
+run_cmd stdout run examples/01-quickstart.yaml --format json
+if ! cmp -s "$work/report.json" "$work/stdout.out"; then
+  fail "run -o FILE wrote something else than run prints"
+fi
+run_cmd last run tests/data/invalid/unknown-gpu.yaml -o "$work/invalid.txt"
+expect_rc "invalid scenario with -o" 2
+if [[ -e "$work/invalid.txt" ]]; then fail "invalid scenario with -o left a file behind"; fi
+if compgen -G "$work/invalid.txt*" >/dev/null; then
+  fail "invalid scenario with -o left a temporary file behind"
+fi
+
+# --- schema ------------------------------------------------------------------------------------
+run_cmd schema schema
+expect_rc "schema" 0
+if ! is_json "$work/schema.out"; then fail "schema: not valid JSON"; fi
+run_cmd last schema -o "$work/schema.json"
+expect_rc "schema -o FILE" 0
+if ! cmp -s "$work/schema.json" "$work/schema.out"; then fail "schema -o FILE differs from stdout"; fi
+# Validate every example against the schema when python3 has jsonschema and PyYAML.
+if python3 -c 'import jsonschema, yaml' 2>/dev/null; then
+  for example in "${examples[@]}" tests/data/scenarios/*.yaml; do
+    checks=$((checks + 1))
+    if ! message=$(python3 - "$work/schema.out" "$example" <<'EOF' 2>&1
+import datetime, json, re, sys
+import jsonschema, yaml
+
+# PyYAML follows YAML 1.1, where 2.5e5 (no dot, no exponent sign) is a string; yaml-cpp, like
+# YAML 1.2, reads it as a number. Teach the loader the 1.2 float form.
+yaml.SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789."))
+
+def plain(value):  # YAML dates (as_of: 2026-10-01) are strings in the JSON view
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+schema = json.load(open(sys.argv[1]))
+jsonschema.validate(plain(yaml.safe_load(open(sys.argv[2]))), schema)
+EOF
+    ); then
+      fail "schema does not accept $example: $(echo "$message" | tail -n 3)"
+    fi
+  done
+else
+  echo "note: python3 jsonschema/yaml not available; examples not validated against the schema"
+fi
+
+# --- catalogs ----------------------------------------------------------------------------------
+for what in gpus models; do
+  run_cmd last catalog "$what"
+  expect_rc "catalog $what" 0
+  if ! grep -q "h100-sxm\|llama-3.1-70b" "$work/last.out"; then
+    fail "catalog $what: table lacks the expected ids"
+  fi
+  run_cmd last catalog "$what" --format json
+  expect_rc "catalog $what --format json" 0 &&
+    { is_json "$work/last.out" || fail "catalog $what --format json: not valid JSON"; }
+  run_cmd last catalog "$what" --format csv
+  expect_rc "catalog $what --format csv" 0 &&
+    { is_csv "$work/last.out" || fail "catalog $what --format csv: not a rectangular CSV"; }
+done
+# Every catalog id is listed, with its source.
+for pair in "gpus:data/gpus.yaml" "models:data/models.yaml"; do
+  what=${pair%%:*}
+  file=${pair#*:}
+  run_cmd last catalog "$what" --format json
+  checks=$((checks + 1))
+  if ! message=$(python3 - "$work/last.out" "$file" <<'EOF' 2>&1
+import json, re, sys
+listed = json.load(open(sys.argv[1]))
+ids = re.findall(r"^  - id: (\S+)", open(sys.argv[2]).read(), re.M)
+listed_ids = [entry["id"] for entry in listed]
+assert listed_ids == ids, f"listed {listed_ids} but {sys.argv[2]} has {ids}"
+assert all(entry.get("source") for entry in listed), "an entry without a source"
+EOF
+  ); then
+    fail "catalog $what --format json: $message"
+  fi
+done
+
+# --- invalid scenarios: exit 2, exact stderr, nothing on stdout ---------------------------------
+invalid=(tests/data/invalid/*.yaml)
+if [[ ${#invalid[@]} -lt 14 ]]; then fail "only ${#invalid[@]} invalid scenarios, expected >= 14"; fi
+for scenario in "${invalid[@]}"; do
+  expected=${scenario%.yaml}.expected
+  name=$(basename "$scenario" .yaml)
+  run_cmd "$name" run "$scenario"
+  if [[ $rc -ne 2 ]]; then fail "invalid $scenario: exit code $rc, expected 2"; fi
+  if [[ -s "$work/$name.out" ]]; then fail "invalid $scenario: printed to stdout"; fi
+  if [[ ! -f "$expected" ]]; then
+    fail "invalid $scenario: no $expected"
+  elif ! cmp -s "$expected" "$work/$name.err"; then
+    fail "invalid $scenario: stderr differs from $expected:
+$(diff "$expected" "$work/$name.err" | head -n 20)"
+  fi
+done
+
+echo "cli: $checks checks, ${#failures[@]} failed"
+if [[ ${#failures[@]} -gt 0 ]]; then
+  echo "failed:" >&2
+  printf '  - %s\n' "${failures[@]}" >&2
+  exit 1
+fi
+exit 0

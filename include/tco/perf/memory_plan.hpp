@@ -36,10 +36,10 @@ struct MemoryPlan {
   double activation_bytes = 0;          ///< forward-pass workspace (estimate)
   double runtime_overhead_bytes = 0;    ///< CUDA context, library workspaces
   double kv_budget_bytes = 0;           ///< left for the KV cache (may be negative)
-  double kv_bytes_per_token = 0;        ///< this GPU's share, full-attention layers only
+  double kv_bytes_per_token = 0;        ///< this GPU's share, every layer (windows ignored)
   double kv_bytes_per_sequence = 0;     ///< this GPU's share at the workload's context
   long long max_sequences = 0;          ///< resident sequences at that context (KV-limited)
-  long long max_kv_tokens = 0;          ///< tokens of KV the budget holds (full-attention)
+  long long max_kv_tokens = 0;          ///< kv_budget_bytes / kv_bytes_per_token
   bool fits = false;                    ///< weights + one full context fit
   std::string verdict;                  ///< one line: why it fits or not
 };
