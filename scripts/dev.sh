@@ -3,6 +3,7 @@
 # incrementally.
 #   bash scripts/dev.sh demo   install, build, run the quick-start example
 #   bash scripts/dev.sh test   install, build (warnings are errors), run the whole test suite
+#   bash scripts/dev.sh sanitize  unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,8 +41,15 @@ case "${1:-}" in
     build
     (cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)")
     ;;
+  sanitize)
+    install_missing
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTCO_WERROR=ON -DTCO_SANITIZERS=ON \
+          -DTCO_BUILD_BENCH=OFF >/dev/null
+    cmake --build build-asan -j "$(nproc)" --target tco_unit_tests
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$(nproc)" -L unit)
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test" >&2
+    echo "usage: bash scripts/dev.sh demo|test|sanitize" >&2
     exit 2
     ;;
 esac
