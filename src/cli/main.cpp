@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "calibrate_cmd.hpp"
+#include "check_cmd.hpp"
 #include "commands.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/config/diagnostics.hpp"
@@ -49,7 +50,8 @@ int main(int argc, char** argv) {
                  "Catalog directory (default: $TCO_PLAN_DATA_DIR or the installed data/)");
   const std::vector<Command> commands{setup_run(app, global), setup_catalog(app, global),
                                       setup_schema(app),           setup_validate(app, global),
-                                      setup_fit(app, global), setup_calibrate(app, global)};
+                                      setup_fit(app, global), setup_calibrate(app, global),
+                                      setup_check(app, global)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
