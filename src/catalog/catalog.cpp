@@ -1,3 +1,4 @@
+#include "tco/config/yaml_file.hpp"
 #include "tco/catalog/catalog.hpp"
 
 #include <fmt/format.h>
@@ -15,20 +16,7 @@ using config::NodeReader;
 
 namespace {
 
-template <typename Entry>
-const Entry* find_by_id(const std::vector<Entry>& entries, std::string_view id) {
-  for (const auto& entry : entries) {
-    if (entry.id == id) return &entry;
-  }
-  return nullptr;
-}
 
-template <typename Entry>
-std::vector<std::string> ids_of(const std::vector<Entry>& entries) {
-  std::vector<std::string> out;
-  for (const auto& entry : entries) out.push_back(entry.id);
-  return out;
-}
 
 config::SchemaPtr file_schema(const std::string& list_key, config::SchemaPtr entry) {
   return config::object_value(
@@ -42,21 +30,9 @@ void load_file(const std::filesystem::path& path, const std::string& list_key,
                const config::SchemaPtr& entry_schema, Diagnostics& diagnostics,
                Convert convert) {
   const std::string file = path.string();
-  std::string text;
-  try {
-    text = read_text_file(path);
-  } catch (const config::InputError& error) {
-    diagnostics.error({file, 0, 0}, {}, error.what());
-    return;
-  }
-  diagnostics.add_source(file, text);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& error) {
-    diagnostics.error(config::location_of(file, error.mark), {}, error.msg);
-    return;
-  }
+  const auto loaded = config::load_yaml_file(path, diagnostics);
+  if (!loaded) return;
+  const YAML::Node& root = *loaded;
   const auto schema = file_schema(list_key, entry_schema);
   const std::size_t errors_before = diagnostics.errors().size();
   config::validate(root, *schema, "", file, diagnostics);

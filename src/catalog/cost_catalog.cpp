@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "tco/config/yaml_file.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/catalog/costs.hpp"
 #include "tco/config/reader.hpp"
@@ -75,20 +76,7 @@ units::ParsedQuantity parse_cost_value(const CostKey& key, const std::string& te
 
 namespace {
 
-template <typename Entry>
-const Entry* find_id(const std::vector<Entry>& entries, std::string_view id) {
-  for (const auto& entry : entries) {
-    if (entry.id == id) return &entry;
-  }
-  return nullptr;
-}
 
-template <typename Entry>
-std::vector<std::string> ids(const std::vector<Entry>& entries) {
-  std::vector<std::string> out;
-  for (const auto& entry : entries) out.push_back(entry.id);
-  return out;
-}
 
 std::vector<Field> provenance_fields() {
   return {{"source", config::string_value("Original document."), true},
@@ -177,15 +165,9 @@ void load_list(const std::filesystem::path& path, const std::string& list_key,
                config::Diagnostics& diagnostics, Convert convert) {
   if (!std::filesystem::exists(path)) return;
   const std::string file = path.string();
-  const std::string text = read_text_file(path);
-  diagnostics.add_source(file, text);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& error) {
-    diagnostics.error(config::location_of(file, error.mark), {}, error.msg);
-    return;
-  }
+  const auto loaded = config::load_yaml_file(path, diagnostics);
+  if (!loaded) return;
+  const YAML::Node& root = *loaded;
   std::vector<Field> top{{"version", config::integer_value("Version.", 1, 1), true},
                          {list_key, config::list_of(entry), true}};
   for (auto& field : extra_top) top.push_back(std::move(field));
@@ -218,13 +200,13 @@ std::vector<std::string> strings(const YAML::Node& node) {
 }  // namespace
 
 const CloudInstance* CostCatalog::find_instance(std::string_view id) const {
-  return find_id(instances, id);
+  return find_by_id(instances, id);
 }
-const ApiOffer* CostCatalog::find_offer(std::string_view id) const { return find_id(offers, id); }
-const SiteData* CostCatalog::find_site(std::string_view id) const { return find_id(sites, id); }
-std::vector<std::string> CostCatalog::instance_ids() const { return ids(instances); }
-std::vector<std::string> CostCatalog::offer_ids() const { return ids(offers); }
-std::vector<std::string> CostCatalog::site_ids() const { return ids(sites); }
+const ApiOffer* CostCatalog::find_offer(std::string_view id) const { return find_by_id(offers, id); }
+const SiteData* CostCatalog::find_site(std::string_view id) const { return find_by_id(sites, id); }
+std::vector<std::string> CostCatalog::instance_ids() const { return ids_of(instances); }
+std::vector<std::string> CostCatalog::offer_ids() const { return ids_of(offers); }
+std::vector<std::string> CostCatalog::site_ids() const { return ids_of(sites); }
 
 CostCatalog load_cost_catalog(const std::filesystem::path& data_dir) {
   CostCatalog catalog;

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "tco/config/yaml_file.hpp"
 #include "tco/catalog/catalog.hpp"
 
 namespace tco::catalog {
@@ -132,21 +133,9 @@ std::string id_from_path(const std::filesystem::path& path) {
 Model model_from_hf_config(const std::filesystem::path& path, config::Diagnostics& diagnostics) {
   const std::string file = path.string();
   Model model;
-  std::string text;
-  try {
-    text = read_text_file(path);
-  } catch (const config::InputError& error) {
-    diagnostics.error({file, 0, 0}, {}, error.what());
-    return model;
-  }
-  diagnostics.add_source(file, text);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& error) {
-    diagnostics.error(config::location_of(file, error.mark), {}, error.msg);
-    return model;
-  }
+  const auto loaded = config::load_yaml_file(path, diagnostics);
+  if (!loaded) return model;
+  const YAML::Node root = *loaded;
   if (!root.IsMap()) {
     diagnostics.error({file, 1, 1}, {}, "a config.json must be a JSON object");
     return model;

@@ -1,3 +1,4 @@
+#include "tco/config/yaml_file.hpp"
 #include "tco/perf/efficiency.hpp"
 
 #include <fmt/format.h>
@@ -331,21 +332,9 @@ void read_profile(const NodeReader& root, KernelProfile& profile,
 bool load_into(const std::filesystem::path& path, KernelProfile& profile,
                config::Diagnostics& diagnostics) {
   const std::string file = path.string();
-  std::string text;
-  try {
-    text = catalog::read_text_file(path);
-  } catch (const config::InputError& error) {
-    diagnostics.error({file, 0, 0}, {}, error.what());
-    return false;
-  }
-  diagnostics.add_source(file, text);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& error) {
-    diagnostics.error(config::location_of(file, error.mark), {}, error.msg);
-    return false;
-  }
+  const auto loaded = config::load_yaml_file(path, diagnostics);
+  if (!loaded) return false;
+  const YAML::Node& root = *loaded;
   const std::size_t errors_before = diagnostics.errors().size();
   config::validate(root, *profile_schema(), "", file, diagnostics);
   if (diagnostics.errors().size() != errors_before) return false;

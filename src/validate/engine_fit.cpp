@@ -7,6 +7,7 @@
 #include <set>
 
 #include "tco/config/reader.hpp"
+#include "tco/config/yaml_file.hpp"
 #include "tco/config/schema.hpp"
 #include "tco/perf/serving.hpp"
 #include "tco/validate/validate.hpp"
@@ -180,16 +181,10 @@ std::map<std::string, perf::EngineTiming> load_engine_timing(
   const auto path = data_dir / "engine_timing.yaml";
   std::map<std::string, perf::EngineTiming> timing;
   if (!std::filesystem::exists(path)) return timing;
-  const std::string text = catalog::read_text_file(path);
   config::Diagnostics diagnostics;
-  diagnostics.add_source(path.string(), text);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& error) {
-    diagnostics.error(config::location_of(path.string(), error.mark), {}, error.msg);
-    throw config::InputError(diagnostics.format());
-  }
+  const auto loaded = config::load_yaml_file(path, diagnostics);
+  if (!loaded) throw config::InputError(diagnostics.format());
+  const YAML::Node& root = *loaded;
   config::validate(root, *file_schema, "", path.string(), diagnostics);
   if (diagnostics.has_errors()) throw config::InputError(diagnostics.format());
   const config::NodeReader list(root["engines"], config::list_of(entry), "engines",

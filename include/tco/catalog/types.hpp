@@ -5,9 +5,27 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tco::catalog {
+
+/// The entry of `entries` whose `id` is `id`, or nullptr.
+template <typename Entry>
+[[nodiscard]] const Entry* find_by_id(const std::vector<Entry>& entries, std::string_view id) {
+  for (const auto& entry : entries) {
+    if (entry.id == id) return &entry;
+  }
+  return nullptr;
+}
+
+/// The ids of `entries`, in order (for "did you mean" suggestions).
+template <typename Entry>
+[[nodiscard]] std::vector<std::string> ids_of(const std::vector<Entry>& entries) {
+  std::vector<std::string> out;
+  for (const auto& entry : entries) out.push_back(entry.id);
+  return out;
+}
 
 /// Where a record's figures come from. Every catalog entry has one.
 struct Provenance {
