@@ -4,41 +4,7 @@
 # Exit 0 when every check passes; otherwise 1, after listing every check that failed.
 set -u
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <tco-plan binary> <repository root>" >&2
-  exit 2
-fi
-tco_plan=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$2
-cd "$root" || exit 1
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-failures=()
-checks=0
-
-fail() {
-  failures+=("$1")
-  echo "FAIL: $1" >&2
-}
-
-# run_cmd NAME -- ARGS...: runs tco-plan, leaving $work/NAME.out, $work/NAME.err, $rc.
-run_cmd() {
-  local name=$1
-  shift
-  "$tco_plan" "$@" >"$work/$name.out" 2>"$work/$name.err"
-  rc=$?
-  last_err=$work/$name.err
-  checks=$((checks + 1))
-}
-
-expect_rc() {  # expect_rc WHAT EXPECTED
-  if [[ $rc -ne $2 ]]; then
-    fail "$1: exit code $rc, expected $2 (stderr: $(head -c 300 "$last_err"))"
-    return 1
-  fi
-}
+source "$(dirname "$0")/harness.sh"
 
 is_json() {  # is_json FILE
   python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null
@@ -232,10 +198,4 @@ $(diff "$expected" "$work/$name.err" | head -n 20)"
   fi
 done
 
-echo "cli: $checks checks, ${#failures[@]} failed"
-if [[ ${#failures[@]} -gt 0 ]]; then
-  echo "failed:" >&2
-  printf '  - %s\n' "${failures[@]}" >&2
-  exit 1
-fi
-exit 0
+finish "cli"
