@@ -2,6 +2,7 @@
 // interpretation on hand-checked rows, half-decade curves, the saturating fit, and the shipped
 // profiles: regenerating them from tests/data/microbench.csv reproduces profiles/ byte for
 // byte, and every sample traces back to its CSV row.
+#include "../test_catalog.hpp"
 #include "tco/calibrate/calibrate.hpp"
 
 #include <catch2/catch.hpp>
@@ -25,11 +26,6 @@ const char* const kHeader =
 std::filesystem::path source_dir() { return TCO_PLAN_SOURCE_DATA_DIR; }
 std::filesystem::path microbench_csv() {
   return std::filesystem::path(TCO_TEST_DATA_DIR) / "microbench.csv";
-}
-
-const tco::catalog::Catalog& test_catalog() {
-  static const auto catalog = tco::catalog::load_catalog(source_dir() / "data");
-  return catalog;
 }
 
 const std::vector<cal::MicrobenchRow>& published_rows() {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "../test_catalog.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/config/diagnostics.hpp"
 #include "tco/model/architecture.hpp"
@@ -16,12 +17,6 @@ using tco::catalog::Model;
 namespace fs = std::filesystem;
 
 namespace {
-
-const tco::catalog::Catalog& test_catalog() {
-  static const auto catalog =
-      tco::catalog::load_catalog(fs::path(TCO_PLAN_SOURCE_DATA_DIR) / "data");
-  return catalog;
-}
 
 const fs::path kDataDir = TCO_TEST_DATA_DIR;
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "../test_catalog.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/config/scenario.hpp"
 #include "tco/model/architecture.hpp"
@@ -15,12 +16,6 @@ using tco::config::Scenario;
 namespace fs = std::filesystem;
 
 namespace {
-
-const tco::catalog::Catalog& test_catalog() {
-  static const auto catalog =
-      tco::catalog::load_catalog(fs::path(TCO_PLAN_SOURCE_DATA_DIR) / "data");
-  return catalog;
-}
 
 const fs::path kScenarios = fs::path(TCO_TEST_DATA_DIR) / "scenarios";
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../test_catalog.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/model/architecture.hpp"
 
@@ -14,12 +15,6 @@ using tco::catalog::Model;
 namespace model = tco::model;
 
 namespace {
-
-const tco::catalog::Catalog& test_catalog() {
-  static const auto catalog =
-      tco::catalog::load_catalog(std::filesystem::path(TCO_PLAN_SOURCE_DATA_DIR) / "data");
-  return catalog;
-}
 
 const Model& catalog_model(std::string_view id) {
   const Model* found = test_catalog().find_model(id);

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../test_catalog.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/model/architecture.hpp"
 #include "tco/perf/memory_plan.hpp"
@@ -24,12 +25,6 @@ using tco::perf::MemoryPlan;
 using tco::perf::MemoryPlanInput;
 
 namespace {
-
-const tco::catalog::Catalog& test_catalog() {
-  static const auto catalog =
-      tco::catalog::load_catalog(std::filesystem::path(TCO_PLAN_SOURCE_DATA_DIR) / "data");
-  return catalog;
-}
 
 struct Case {
   const char* model;
