@@ -27,6 +27,14 @@ const std::vector<std::string>& optional_columns() {
   return columns;
 }
 
+/// Fails with every collected error, in order.
+void throw_if_any(const std::vector<std::string>& errors) {
+  if (errors.empty()) return;
+  std::string all;
+  for (const auto& line : errors) all += line;
+  throw config::InputError(all);
+}
+
 std::optional<double> parse_positive(const std::string& text) {
   double value = 0;
   const char* begin = text.data();
@@ -63,11 +71,7 @@ std::vector<MicrobenchRow> parse_microbench_csv(std::string_view text, const std
     if (column.find(name) == column.end())
       error(table.header_line, fmt::format("missing column '{}'", name));
   }
-  if (!errors.empty()) {
-    std::string all;
-    for (const auto& line : errors) all += line;
-    throw config::InputError(all);
-  }
+  throw_if_any(errors);
 
   std::vector<MicrobenchRow> rows;
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -117,11 +121,7 @@ std::vector<MicrobenchRow> parse_microbench_csv(std::string_view text, const std
     }
     if (ok) rows.push_back(std::move(row));
   }
-  if (!errors.empty()) {
-    std::string all;
-    for (const auto& line : errors) all += line;
-    throw config::InputError(all);
-  }
+  throw_if_any(errors);
   return rows;
 }
 

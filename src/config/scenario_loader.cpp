@@ -212,11 +212,7 @@ class ScenarioBuilder {
       return;
     }
     catalog::read_model(choice, *base);
-    if (base->provenance.origin.empty() || choice.node().size() > 0) {
-      base->provenance.origin = base->provenance.origin.empty()
-                                    ? file_
-                                    : base->provenance.origin;
-    }
+    if (base->provenance.origin.empty()) base->provenance.origin = file_;
     scenario_.model.model = *base;
     scenario_.model.weight_dtype = choice.has("weight_dtype")
                                        ? *catalog::dtype_from_name(choice.string("weight_dtype"))

@@ -149,7 +149,7 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
   add_costs(scenario, evaluation);
   if (!model.license.empty() || !model.publisher.empty()) {
     evaluation.assumptions.push_back(
-        {fmt::format("model licence and origin"),
+        {"model licence and origin",
          fmt::format("{}; {} ({})", model.license.empty() ? "licence not stated" : model.license,
                      model.publisher, model.publisher_country),
          model.provenance.source, model.provenance.as_of, false});
