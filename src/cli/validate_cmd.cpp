@@ -2,6 +2,7 @@
 // tco-plan fit MEASURED.csv --holdout-source S... [-o data/engine_timing.yaml]
 #include <fmt/format.h>
 
+#include <ctime>
 #include <iostream>
 
 #include "commands.hpp"
@@ -174,7 +175,13 @@ Command setup_fit(CLI::App& app, const GlobalOptions& global) {
                   fit.timing.request_overhead_s * 1e3, fit.timing.compute_scale, fit.rows,
                   fit.median_abs_error_pct, fit.p90_abs_error_pct);
             }
-            emit(options->output, validate::engine_timing_yaml(fits, description));
+            const std::time_t now = std::time(nullptr);
+            std::tm today{};
+            gmtime_r(&now, &today);
+            emit(options->output,
+                 validate::engine_timing_yaml(fits, description,
+                                              fmt::format("{:04}-{:02}-{:02}", today.tm_year + 1900,
+                                                          today.tm_mon + 1, today.tm_mday)));
             return kExitOk;
           }};
 }

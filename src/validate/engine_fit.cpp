@@ -135,7 +135,8 @@ std::vector<EngineFit> fit_engines(const std::vector<MeasuredRow>& rows,
 }
 
 std::string engine_timing_yaml(const std::vector<EngineFit>& fits,
-                               const std::string& training_description) {
+                               const std::string& training_description,
+                               const std::string& fitted_on) {
   std::string out =
       "# Engine overheads fitted by `tco-plan fit` (src/validate/engine_fit.cpp): do not edit by "
       "hand.\nversion: 1\nengines:\n";
@@ -149,6 +150,7 @@ std::string engine_timing_yaml(const std::vector<EngineFit>& fits,
     out += fmt::format("    training_median_abs_error_pct: {:.1f}\n", fit.median_abs_error_pct);
     out += fmt::format("    training_p90_abs_error_pct: {:.1f}\n", fit.p90_abs_error_pct);
     out += fmt::format("    source: \"least-squares fit on {}\"\n", training_description);
+    out += fmt::format("    as_of: {}\n", fitted_on);
     out += "    estimate: true\n";
     out += fmt::format("    estimate_reason: \"{}\"\n",
                        fit.rows == 0 ? "too few training rows: no overheads, kernel efficiencies "

@@ -90,7 +90,9 @@ struct EngineFit {
                                                  int min_rows = 5);
 
 /// data/engine_timing.yaml text for the fits (deterministic).
+/// `fitted_on`: ISO date of the fit, written as each entry's as_of.
 [[nodiscard]] std::string engine_timing_yaml(const std::vector<EngineFit>& fits,
-                                             const std::string& training_description);
+                                             const std::string& training_description,
+                                             const std::string& fitted_on);
 
 }  // namespace tco::validate
