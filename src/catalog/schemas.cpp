@@ -227,6 +227,11 @@ SchemaPtr engine_schema() {
                                                      "true")},
             {"kv_block_tokens", config::with_default(integer_value("Paged-KV block size.", 1, {}),
                                                      "16")},
+            {"applies_sliding_window",
+             config::with_default(
+                 config::boolean_value("Whether the engine applies the model's sliding attention "
+                                       "window by default (else full attention on every layer)."),
+                 "true")},
         }),
         "Serving-engine defaults.");
   }();
@@ -427,6 +432,9 @@ void read_engine(const NodeReader& reader, Engine& engine) {
   if (reader.has("chunked_prefill")) engine.chunked_prefill = reader.boolean("chunked_prefill");
   if (reader.has("kv_block_tokens")) {
     engine.kv_block_tokens = static_cast<int>(reader.integer("kv_block_tokens"));
+  }
+  if (reader.has("applies_sliding_window")) {
+    engine.applies_sliding_window = reader.boolean("applies_sliding_window");
   }
   if (reader.has("notes")) engine.notes = reader.string("notes");
   read_provenance(reader, engine.provenance);

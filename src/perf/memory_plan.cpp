@@ -120,4 +120,12 @@ MemoryPlan plan_memory(const MemoryPlanInput& input) {
   return plan;
 }
 
+catalog::Model as_served(const catalog::Model& model, const catalog::Engine& engine) {
+  if (engine.applies_sliding_window || model.sliding_window <= 0) return model;
+  catalog::Model served = model;
+  served.sliding_window = 0;
+  served.sliding_window_layers = 0;
+  return served;
+}
+
 }  // namespace tco::perf

@@ -40,30 +40,31 @@ ServingPoint serve_concurrency(const Replica& replica, const Traffic& traffic,
   const double output = std::max(1.0, traffic.output_tokens);
   const double budget = static_cast<double>(replica.engine->max_tokens_per_step);
   const double resident = std::max(1.0, concurrency);
-  // Mean field: C decode tokens and C·I/O prompt tokens per step keep C requests resident.
-  double decode = resident;
-  double prefill = resident * input / output;
-  if (decode + prefill > budget) {
-    const double scale = budget / (decode + prefill);
-    decode *= scale;
-    prefill *= scale;
-  }
+  // Mean field: running requests decode one token every step (engines schedule them before new
+  // prompts), and each completion admits a new prompt, so R running requests bring R·I/O prompt
+  // tokens per step. When R + R·I/O exceeds the token budget, only R = budget·O/(I+O) requests
+  // can run; the other clients wait in the queue, holding no KV.
+  double running = resident;
+  if (running * (1.0 + input / output) > budget) running = budget * output / (input + output);
   StepShape shape;
-  shape.decode_tokens = decode;
+  shape.decode_tokens = running;
   shape.decode_context = input + output / 2.0;
-  shape.prefill_tokens = prefill;
+  shape.prefill_tokens = running * input / output;
   shape.prefill_context = input / 2.0;
   const StepTime step = step_time(replica, shape);
   ServingPoint point;
   point.concurrency = resident;
-  point.output_tokens_per_s = decode / step.time_s;
+  point.output_tokens_per_s = running / step.time_s;
   point.requests_per_s = point.output_tokens_per_s / output;
-  point.tpot_s = step.time_s * resident / decode;
-  // A new prompt gets the budget left after the decode tokens; it waits half a step on average.
-  const double prompt_steps = std::ceil(input / std::max(1.0, budget - decode));
-  point.ttft_s = (prompt_steps + 0.5) * step.time_s + replica.timing.request_overhead_s;
+  point.tpot_s = step.time_s;
+  // A new prompt gets the budget left after the decode tokens and waits half a step on average;
+  // clients beyond those running queue for a slot (Little's law: the queue drains at X).
+  const double prompt_steps = std::ceil(input / std::max(1.0, budget - running));
+  const double queueing_s = (resident - running) / point.requests_per_s;
+  point.ttft_s =
+      (prompt_steps + 0.5) * step.time_s + replica.timing.request_overhead_s + queueing_s;
   point.e2e_latency_s = point.ttft_s + (output - 1) * point.tpot_s;
-  return finish(point, step, decode);
+  return finish(point, step, running);
 }
 
 ServingPoint serve_max_throughput(const Replica& replica, const Traffic& traffic) {

@@ -52,11 +52,19 @@ class StepAccumulator {
     if (m <= 0 || n <= 0 || k <= 0 || count <= 0) return;
     const double flops = 2.0 * m * n * k;
     const double bytes = n * k * weight_bits / 8.0 + (m * k + m * n) * kActivationBytes;
-    compute_or_memory(flops, bytes, dtype, flops, count, /*attention=*/false);
+    const double efficiency =
+        replica_.profile->gemm_utilisation(dtype, flops) * replica_.timing.compute_scale;
+    compute_or_memory(flops, bytes, dtype, efficiency, 1.0, count);
   }
 
-  void attention(double flops, double bytes, double count) {
-    compute_or_memory(flops, bytes, Dtype::kBf16, flops, count, /*attention=*/true);
+  /// Fused attention over a KV cache. Prefill is FlashAttention-style compute at the engine's
+  /// attention-kernel efficiency; decode streams the cache at the engine's paged-read bandwidth.
+  void attention(double flops, double bytes, double count, bool decode) {
+    const auto& timing = replica_.timing;
+    const double efficiency =
+        std::min(1.0, replica_.profile->attention_utilisation(flops) * timing.attention_scale);
+    compute_or_memory(flops, bytes, Dtype::kBf16, efficiency, decode ? timing.kv_read_scale : 1.0,
+                      count);
   }
 
   void memory(double bytes, double count) {
@@ -90,18 +98,16 @@ class StepAccumulator {
   StepTime& result() { return result_; }
 
  private:
-  void compute_or_memory(double flops, double bytes, Dtype dtype, double efficiency_size,
-                         double count, bool is_attention) {
+  /// `bandwidth_scale` < 1 for kernels that cannot stream memory like a contiguous copy.
+  void compute_or_memory(double flops, double bytes, Dtype dtype, double compute_efficiency,
+                         double bandwidth_scale, double count) {
     const auto& gpu = *replica_.gpu;
     const auto& profile = *replica_.profile;
     const double peak = peak_flops(gpu, dtype);
     const double bandwidth = gpu.memory_bandwidth_bytes_per_s;
-    const double compute_efficiency =
-        (is_attention ? profile.attention_utilisation(efficiency_size)
-                      : profile.gemm_utilisation(dtype, efficiency_size)) *
-        replica_.timing.compute_scale;
     const double compute = flops / (peak * compute_efficiency);
-    const double memory = bytes / (bandwidth * profile.memory_utilisation(bytes));
+    const double memory =
+        bytes / (bandwidth * profile.memory_utilisation(bytes) * bandwidth_scale);
     if (compute >= memory) {
       result_.compute_s += compute * count;
     } else {
@@ -190,13 +196,13 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
     const double prefill_context = std::min(shape.prefill_context, window);
     if (decode > 0) {
       step.attention(2.0 * heads * score_width * decode * decode_context,
-                     decode * decode_context * kv_token_bytes, count);
+                     decode * decode_context * kv_token_bytes, count, /*decode=*/true);
     }
     if (prefill > 0) {
       step.attention(2.0 * heads * score_width * prefill * prefill_context,
                      (prefill + prefill_context) * kv_token_bytes +
                          2.0 * prefill * heads * model.head_dim * kActivationBytes,
-                     count);
+                     count, /*decode=*/false);
     }
   };
   const double window = model.sliding_window > 0 ? model.sliding_window : 1e300;

@@ -60,6 +60,14 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
                              units::format_gib(scenario.engine.runtime_overhead_bytes),
                              scenario.engine.max_batch, scenario.engine.max_tokens_per_step),
                  scenario.engine.provenance);
+  const catalog::Model served = perf::as_served(model, scenario.engine);
+  if (served.sliding_window != model.sliding_window) {
+    evaluation.warnings.push_back(fmt::format(
+        "engine {} does not apply {}'s {}-token sliding window by default: every layer is "
+        "planned and timed with full attention (set the engine's window, then "
+        "`engine: {{id: {}, applies_sliding_window: true}}`)",
+        scenario.engine.id, model.id, model.sliding_window, scenario.engine.id));
+  }
   if (model.provenance.estimate) {
     evaluation.warnings.push_back(fmt::format("model {}: {}", model.id,
                                               model.provenance.estimate_reason));
@@ -79,7 +87,7 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
     }
     result.gpu = *gpu;
     perf::MemoryPlanInput input;
-    input.model = &model;
+    input.model = &served;
     input.gpu = gpu;
     input.engine = &scenario.engine;
     input.weight_dtype = &weight_dtype;
@@ -92,7 +100,7 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
     result.status = result.memory->fits ? "fits" : "does not fit";
     if (result.memory->fits) {
       perf::Replica replica;
-      replica.model = &model;
+      replica.model = &served;
       replica.gpu = gpu;
       replica.profile = &perf::profile_for(performance.profiles, gpu->id);
       replica.engine = &scenario.engine;

@@ -116,13 +116,15 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
   prediction.status = "unsupported";
   const auto& catalog = *context.catalog;
   const catalog::Gpu* gpu = catalog.find_gpu(row.get("gpu"));
-  const catalog::Model* model = catalog.find_model(row.get("model"));
+  const catalog::Model* catalog_model = catalog.find_model(row.get("model"));
   const catalog::Engine* engine = catalog.find_engine(row.get("engine"));
   const auto weight = catalog::dtype_from_name(row.get("weight_dtype"));
   const auto kv = catalog::dtype_from_name(row.get("kv_dtype"));
   if (gpu == nullptr) return prediction.reason = "GPU not in the catalog", prediction;
-  if (model == nullptr) return prediction.reason = "model not in the catalog", prediction;
+  if (catalog_model == nullptr) return prediction.reason = "model not in the catalog", prediction;
   if (engine == nullptr) return prediction.reason = "engine not in the catalog", prediction;
+  const catalog::Model served = perf::as_served(*catalog_model, *engine);
+  const catalog::Model* model = &served;
   if (!weight || !kv) return prediction.reason = "unknown weight or KV dtype", prediction;
 
   const std::string& mode = row.get("mode");

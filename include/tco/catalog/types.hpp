@@ -155,6 +155,9 @@ struct Engine {
   long long max_tokens_per_step = 8192;
   bool chunked_prefill = true;
   int kv_block_tokens = 16;
+  /// Whether the engine applies a model's sliding attention window by default; when not, every
+  /// layer attends (and caches) the whole context.
+  bool applies_sliding_window = true;
   Provenance provenance;
   std::string notes;
 };

@@ -47,6 +47,10 @@ struct MemoryPlan {
 /// Per-GPU memory plan (pure; all inputs non-null).
 [[nodiscard]] MemoryPlan plan_memory(const MemoryPlanInput& input);
 
+/// The architecture as `engine` serves it by default: without its sliding attention window when
+/// the engine does not apply one (TensorRT-LLM needs max_attention_window_size for that).
+[[nodiscard]] catalog::Model as_served(const catalog::Model& model, const catalog::Engine& engine);
+
 /// The dtype MoE experts are stored in: the checkpoint's own expert format (gpt-oss MXFP4) when
 /// it is smaller than the requested weight format, else the requested format.
 [[nodiscard]] catalog::Dtype expert_dtype_for(const catalog::Model& model,

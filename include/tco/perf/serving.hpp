@@ -1,10 +1,11 @@
 #pragma once
-// Serving under continuous batching, in steady state (mean field). With C requests resident,
-// every step decodes one token for each of them and admits new prompts' tokens (chunked prefill)
-// at the rate that keeps C constant: C·I/O prompt tokens per step, bounded by the engine's
-// tokens-per-step budget. Request throughput X = C / (O · t_step); TPOT = t_step; TTFT = the
-// steps a prompt needs under the budget, plus half a step of waiting and the engine's
-// per-request overhead. The four modes of the measured-results file map onto it:
+// Serving under continuous batching, in steady state (mean field). With R requests running,
+// every step decodes one token for each of them and admits new prompts' tokens at the rate that
+// keeps R constant: R·I/O prompt tokens per step. The engine's tokens-per-step budget B caps R
+// at B·O/(I+O); clients beyond R wait in the queue. Request throughput X = R / (O · t_step);
+// TPOT = t_step; TTFT = the steps a prompt needs under the budget, half a step of waiting, the
+// engine's per-request overhead and the queueing of clients beyond R (Little's law). The four
+// modes of the measured-results file map onto it:
 //   max_throughput  all requests queued: C = min(engine max batch, KV capacity)
 //   batch           a static batch of B: one prefill of B·I tokens, then O decode steps
 //   concurrency     C closed-loop clients: C resident (capped by KV capacity)

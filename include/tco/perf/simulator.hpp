@@ -22,6 +22,16 @@ struct EngineTiming {
   double layer_overhead_s = 0;    ///< launch gaps per layer per step
   double request_overhead_s = 0;  ///< per request: tokenise, admit, first-token return (TTFT)
   double compute_scale = 1;       ///< fraction of microbenchmark GEMM efficiency reached in serving
+  /// Prefill attention-kernel efficiency relative to the profile's FlashAttention-2 samples
+  /// (engines with their own fused kernels, e.g. TensorRT-LLM's FMHA or FlashAttention-3 on
+  /// Hopper, run faster; the product is capped at 100 % of the datasheet peak).
+  double attention_scale = 1;
+  /// Fraction of the streaming (STREAM-like) bandwidth that decode attention reaches reading a
+  /// paged KV cache: scattered blocks, per-block scales and the softmax keep paged-attention
+  /// kernels below a contiguous copy (vLLM's PagedAttention paper reports the paged kernel at
+  /// 20-26 % higher latency than FasterTransformer's contiguous one: Kwon et al., SOSP 2023,
+  /// §7 ablations, 'Kernel microbenchmark').
+  double kv_read_scale = 1;
 };
 
 /// One replica: the model on tp x pp GPUs of one kind, served by one engine.
