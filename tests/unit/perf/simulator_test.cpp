@@ -1,0 +1,166 @@
+// Step-time simulator and steady-state serving against hand-computed cases (issue 3, "done
+// when"): a batch-1 decode step of Llama-3.1-8B on an H100 is weight-bandwidth bound, MoE reads
+// only the experts its tokens touch, tensor parallelism adds its all-reduces, the token budget
+// caps the running requests, and engines that ignore a sliding window serve full attention.
+//
+// Figures used below:
+//   llama-3.1-8b: 32 layers, hidden 4096, 32 heads / 8 KV heads of 128, FFN 14336 (gated),
+//     vocab 128256. Weights read per decode step (the input embedding is a lookup, not read):
+//     per layer 4096 x (4096 + 2 x 1024) + 4096 x 4096 + 3 x 4096 x 14336 = 218,103,808
+//     parameters; x 32 layers + LM head 128256 x 4096 = 7,504,658,432 parameters = 15.009 GB bf16.
+//   h100-sxm: 3.35 TB/s datasheet, streaming utilisation from profiles/h100-sxm.yaml.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "../test_catalog.hpp"
+#include "tco/perf/efficiency.hpp"
+#include "tco/perf/memory_plan.hpp"
+#include "tco/perf/serving.hpp"
+#include "tco/perf/simulator.hpp"
+
+using tco::catalog::Dtype;
+
+namespace {
+
+const std::map<std::string, tco::perf::KernelProfile>& shipped_profiles() {
+  static const auto profiles = tco::perf::load_profiles(
+      std::filesystem::path(TCO_PLAN_SOURCE_DATA_DIR) / "profiles");
+  return profiles;
+}
+
+/// A replica with no engine overheads and unit scales: kernel efficiencies only.
+tco::perf::Replica replica(const char* model, const char* gpu, int tp = 1,
+                           const char* engine = "vllm", Dtype weights = Dtype::kBf16) {
+  const auto& catalog = test_catalog();
+  tco::perf::Replica r;
+  r.model = catalog.find_model(model);
+  r.gpu = catalog.find_gpu(gpu);
+  r.engine = catalog.find_engine(engine);
+  REQUIRE(r.model != nullptr);
+  REQUIRE(r.gpu != nullptr);
+  REQUIRE(r.engine != nullptr);
+  r.profile = &tco::perf::profile_for(shipped_profiles(), gpu);
+  r.weight_dtype = &catalog.dtype(weights);
+  r.expert_dtype = &catalog.dtype(tco::perf::expert_dtype_for(*r.model, catalog, weights));
+  r.kv_dtype = &catalog.dtype(Dtype::kBf16);
+  r.sixteen_bit = &catalog.dtype(Dtype::kBf16);
+  r.parallelism = {tp, 1, 1};
+  return r;
+}
+
+tco::perf::StepShape decode(double batch, double context) {
+  tco::perf::StepShape shape;
+  shape.decode_tokens = batch;
+  shape.decode_context = context;
+  return shape;
+}
+
+constexpr double kLlama8bWeightBytesRead = 7504658432.0 * 2;
+
+}  // namespace
+
+TEST_CASE("llama-3.1-8b decode at batch 1 on h100-sxm is weight-bandwidth bound",
+          "[perf][simulator]") {
+  const auto r = replica("llama-3.1-8b", "h100-sxm");
+  const auto step = tco::perf::step_time(r, decode(1, 128));
+  const double achieved = 3.35e12 * r.profile->memory_utilisation(kLlama8bWeightBytesRead);
+  CHECK(step.bound == tco::perf::Bound::kMemory);
+  // ~16 GB / achieved bandwidth: about 5 ms. The rest (KV of 128 tokens, activations, norms) is
+  // under 1 %.
+  CHECK(step.time_s == Approx(kLlama8bWeightBytesRead / achieved).epsilon(0.01));
+  CHECK(step.roofline_s == Approx(kLlama8bWeightBytesRead / 3.35e12).epsilon(0.01));
+  CHECK(step.communication_s == 0.0);
+  CHECK(step.overhead_s == 0.0);
+}
+
+TEST_CASE("engine overheads add per step and per layer", "[perf][simulator]") {
+  auto r = replica("llama-3.1-8b", "h100-sxm");
+  const double bare = tco::perf::step_time(r, decode(1, 128)).time_s;
+  r.timing.step_overhead_s = 1e-3;
+  r.timing.layer_overhead_s = 10e-6;
+  const auto step = tco::perf::step_time(r, decode(1, 128));
+  CHECK(step.overhead_s == Approx(1e-3 + 32 * 10e-6));
+  CHECK(step.time_s == Approx(bare + 1e-3 + 32 * 10e-6));
+}
+
+TEST_CASE("the prediction is never faster than the pure roofline", "[perf][simulator]") {
+  for (const char* model : {"llama-3.1-8b", "mixtral-8x7b", "llama-3.1-70b"}) {
+    for (int tp : {2, 4, 8}) {
+      const auto r = replica(model, "h100-sxm", tp);
+      for (double batch : {1.0, 64.0, 1024.0}) {
+        INFO(model << " tp " << tp << " batch " << batch);
+        auto shape = decode(batch, 2048);
+        shape.prefill_tokens = 4096;
+        shape.prefill_context = 1024;
+        const auto step = tco::perf::step_time(r, shape);
+        CHECK(step.time_s >= step.roofline_s);
+      }
+    }
+  }
+}
+
+TEST_CASE("tensor parallelism adds two all-reduces per layer", "[perf][simulator]") {
+  const auto one = tco::perf::step_time(replica("llama-3.1-70b", "h100-sxm", 1), decode(64, 512));
+  const auto two = tco::perf::step_time(replica("llama-3.1-70b", "h100-sxm", 2), decode(64, 512));
+  CHECK(one.communication_s == 0.0);
+  CHECK(two.communication_s > 0.0);
+  // Each GPU reads half the weights: the memory part about halves.
+  CHECK(two.memory_s == Approx(one.memory_s / 2).epsilon(0.05));
+}
+
+TEST_CASE("MoE reads only the experts its tokens touch", "[perf][simulator]") {
+  // mixtral-8x7b: 8 experts, top-2. One token touches 2; 64 tokens touch
+  // 8 x (1 - (6/8)^64) = 8.0 of them. Expert weights dominate, so a batch-1 step reads about a
+  // third of what a step that touches every expert reads (non-expert weights read in both).
+  const auto r = replica("mixtral-8x7b", "h200-sxm");
+  const auto one = tco::perf::step_time(r, decode(1, 128));
+  const auto many = tco::perf::step_time(r, decode(64, 128));
+  CHECK(one.bound == tco::perf::Bound::kMemory);
+  CHECK(one.memory_s / many.memory_s == Approx(0.31).margin(0.05));
+}
+
+TEST_CASE("a slower paged-KV read slows long-context decode, not short", "[perf][simulator]") {
+  auto r = replica("llama-3.1-8b", "h100-sxm");
+  const double short_context = tco::perf::step_time(r, decode(1, 16)).time_s;
+  const double long_context = tco::perf::step_time(r, decode(256, 8192)).time_s;
+  r.timing.kv_read_scale = 0.5;
+  CHECK(tco::perf::step_time(r, decode(1, 16)).time_s == Approx(short_context).epsilon(1e-3));
+  CHECK(tco::perf::step_time(r, decode(256, 8192)).time_s > 1.5 * long_context);
+}
+
+TEST_CASE("the token budget caps the running requests; the others queue", "[perf][serving]") {
+  // vllm: 8192 tokens per step. Prompt 2048, output 128: R = 8192 x 128 / 2176 = 481.9 running.
+  const auto r = replica("llama-3.1-8b", "h100-sxm");
+  const tco::perf::Traffic traffic{2048, 128};
+  const double running = 8192.0 * 128 / 2176;
+  const auto at_cap = tco::perf::serve_concurrency(r, traffic, running);
+  const auto beyond = tco::perf::serve_concurrency(r, traffic, 1000);
+  // Same steps, so the same TPOT and throughput; the 518 extra clients only wait.
+  CHECK(beyond.tpot_s == Approx(at_cap.tpot_s));
+  CHECK(beyond.output_tokens_per_s == Approx(at_cap.output_tokens_per_s));
+  CHECK(beyond.ttft_s - at_cap.ttft_s == Approx((1000 - running) / at_cap.requests_per_s));
+  // TPOT is the time of one step with R decode and R x I/O prompt tokens.
+  tco::perf::StepShape shape = decode(running, 2048 + 64);
+  shape.prefill_tokens = running * 2048 / 128;
+  shape.prefill_context = 1024;
+  CHECK(at_cap.tpot_s == Approx(tco::perf::step_time(r, shape).time_s));
+  // Little's law over the closed loop: clients = throughput x end-to-end latency.
+  CHECK(beyond.requests_per_s * beyond.e2e_latency_s == Approx(1000).epsilon(0.02));
+}
+
+TEST_CASE("engines that ignore sliding windows serve full attention", "[perf][memory]") {
+  const auto& catalog = test_catalog();
+  const auto& mistral = *catalog.find_model("mistral-7b");
+  REQUIRE(mistral.sliding_window == 4096);
+  const auto trtllm = tco::perf::as_served(mistral, *catalog.find_engine("trtllm"));
+  const auto vllm = tco::perf::as_served(mistral, *catalog.find_engine("vllm"));
+  CHECK(trtllm.sliding_window == 0);
+  CHECK(trtllm.sliding_window_layers == 0);
+  CHECK(vllm.sliding_window == 4096);
+  // Full attention over 16k tokens reads four times the KV of a 4k window.
+  auto r = replica("mistral-7b", "h100-sxm");
+  const double windowed = tco::perf::step_time(r, decode(64, 16384)).memory_s;
+  r.model = &trtllm;
+  CHECK(tco::perf::step_time(r, decode(64, 16384)).memory_s > windowed);
+}
