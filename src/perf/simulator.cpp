@@ -290,7 +290,9 @@ StepTime step_time(const Replica& replica, const StepShape& shape) {
   result.memory_s *= stages;
   result.communication_s *= stages;
   result.roofline_s *= stages;
-  result.overhead_s = replica.timing.step_overhead_s + replica.timing.layer_overhead_s * model.num_layers;
+  result.overhead_s = replica.timing.step_overhead_s +
+                      replica.timing.layer_overhead_s * model.num_layers +
+                      (replica.online ? replica.timing.online_step_overhead_s : 0.0);
   result.time_s = result.compute_s + result.memory_s + result.communication_s + result.overhead_s;
   const double largest = std::max({result.compute_s, result.memory_s, result.communication_s,
                                    result.overhead_s});

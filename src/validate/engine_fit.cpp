@@ -37,6 +37,12 @@ bool flagged_by_source(const MeasuredRow& row) {
          note.find("suspicious:") != std::string::npos;
 }
 
+/// Rows measured through a serving front end (clients streaming requests), not an offline
+/// benchmark.
+bool is_online(const MeasuredRow& row) {
+  return row.get("mode") == "rate" || row.get("mode") == "concurrency";
+}
+
 struct StepSample {
   double extra_s;   ///< step time the measurement implies minus the kernel-only prediction
   double layers;
@@ -102,11 +108,13 @@ Candidate evaluate_candidate(const std::vector<const MeasuredRow*>& own,
   Candidate candidate;
   PredictionContext trial = context;
   scales.step_overhead_s = scales.layer_overhead_s = scales.request_overhead_s = 0;
+  scales.online_step_overhead_s = 0;
   trial.engine_timing[engine] = scales;
   std::vector<StepSample> samples;
   for (const auto* row : own) {
     const std::string& metric = row->get("metric");
     if (!is_throughput(metric) && metric != "tpot_s") continue;
+    if (is_online(*row)) continue;  // offline benchmarks set the engine's own overheads
     const Prediction bare = predict(*row, trial);
     if (bare.status != "ok") continue;
     // Throughput scales as 1/step time; recover the bare step time from TPOT.
@@ -125,6 +133,16 @@ Candidate evaluate_candidate(const std::vector<const MeasuredRow*>& own,
   const auto [step_overhead, layer_overhead] = fit_overheads(samples);
   scales.step_overhead_s = step_overhead;
   scales.layer_overhead_s = layer_overhead;
+  trial.engine_timing[engine] = scales;
+  // What the serving front end adds to every step of served runs: the median TPOT residual of
+  // the online rows (median, since rows near saturation scatter both ways).
+  std::vector<double> online_residuals_s;
+  for (const auto* row : own) {
+    if (!is_online(*row) || row->get("metric") != "tpot_s") continue;
+    const Prediction prediction = predict(*row, trial);
+    if (prediction.status == "ok") online_residuals_s.push_back(row->value() - *prediction.predicted);
+  }
+  scales.online_step_overhead_s = std::max(0.0, median(online_residuals_s));
   trial.engine_timing[engine] = scales;
   double log_error_sum = 0;
   for (const auto* row : own) {
@@ -204,6 +222,8 @@ std::string engine_timing_yaml(const std::vector<EngineFit>& fits,
     out += fmt::format("    step_overhead: {:.6g} ms\n", fit.timing.step_overhead_s * 1e3);
     out += fmt::format("    layer_overhead: {:.6g} us\n", fit.timing.layer_overhead_s * 1e6);
     out += fmt::format("    request_overhead: {:.6g} ms\n", fit.timing.request_overhead_s * 1e3);
+    out += fmt::format("    online_step_overhead: {:.6g} ms\n",
+                       fit.timing.online_step_overhead_s * 1e3);
     out += fmt::format("    compute_scale: {:.3f}\n", fit.timing.compute_scale);
     out += fmt::format("    attention_scale: {:.3f}\n", fit.timing.attention_scale);
     out += fmt::format("    kv_read_scale: {:.3f}\n", fit.timing.kv_read_scale);
@@ -229,6 +249,8 @@ std::map<std::string, perf::EngineTiming> load_engine_timing(
       {"step_overhead", config::quantity_value(Dimension::kSeconds, "Per step.", 0.0), true},
       {"layer_overhead", config::quantity_value(Dimension::kSeconds, "Per layer.", 0.0), true},
       {"request_overhead", config::quantity_value(Dimension::kSeconds, "Per request.", 0.0), true},
+      {"online_step_overhead",
+       config::quantity_value(Dimension::kSeconds, "Per step, serving front end.", 0.0), true},
       {"compute_scale", config::number_value("Fraction of GEMM efficiency.", 0.01, 1.0), true},
       {"attention_scale",
        config::number_value("Attention-kernel efficiency relative to the profile.", 0.01, 10.0),
@@ -265,6 +287,7 @@ std::map<std::string, perf::EngineTiming> load_engine_timing(
     engine.step_overhead_s = reader.quantity("step_overhead");
     engine.layer_overhead_s = reader.quantity("layer_overhead");
     engine.request_overhead_s = reader.quantity("request_overhead");
+    engine.online_step_overhead_s = reader.quantity("online_step_overhead");
     engine.compute_scale = reader.number("compute_scale");
     engine.attention_scale = reader.number("attention_scale");
     engine.kv_read_scale = reader.number("kv_read_scale");

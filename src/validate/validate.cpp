@@ -158,6 +158,7 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
   replica.kv_dtype = &catalog.dtype(*kv);
   replica.sixteen_bit = &catalog.dtype(catalog::Dtype::kBf16);
   replica.parallelism = {tp, pp, ep};
+  replica.online = mode == "rate" || mode == "concurrency";
   if (const auto timing = context.engine_timing.find(engine->id);
       timing != context.engine_timing.end()) {
     replica.timing = timing->second;

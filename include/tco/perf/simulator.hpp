@@ -21,6 +21,9 @@ struct EngineTiming {
   double step_overhead_s = 0;     ///< scheduler, sampling, launch gaps per step
   double layer_overhead_s = 0;    ///< launch gaps per layer per step
   double request_overhead_s = 0;  ///< per request: tokenise, admit, first-token return (TTFT)
+  /// Per step when serving clients (streaming each token out, detokenising, the RPC front end);
+  /// offline benchmarks (static batch, trtllm-bench) do not pay it.
+  double online_step_overhead_s = 0;
   double compute_scale = 1;       ///< fraction of microbenchmark GEMM efficiency reached in serving
   /// Prefill attention-kernel efficiency relative to the profile's FlashAttention-2 samples
   /// (engines with their own fused kernels, e.g. TensorRT-LLM's FMHA or FlashAttention-3 on
@@ -46,6 +49,7 @@ struct Replica {
   const catalog::DtypeInfo* sixteen_bit = nullptr;
   Parallelism parallelism;
   EngineTiming timing;
+  bool online = true;  ///< serves clients (pays online_step_overhead_s); false: offline benchmark
 };
 
 /// What one forward step contains.
