@@ -169,8 +169,8 @@ Command setup_fit(CLI::App& app, const GlobalOptions& global) {
             const auto fits = validate::fit_engines(training, context);
             for (const auto& fit : fits) {
               std::cerr << fmt::format(
-                  "{}: step {:.3f} ms (+{:.3f} ms online), layer {:.2f} us, request {:.1f} ms, GEMM scale {:.3f}, "
-                  "attention scale {:.3f}, KV read scale {:.3f}; "
+                  "{}: step {:.3f} ms (+{:.3f} ms online), layer {:.2f} us, request {:.1f} ms, "
+                  "GEMM scale {:.3f}, attention scale {:.3f}, KV read scale {:.3f}; "
                   "{} rows, median |error| {:.1f} %, p90 {:.1f} %\n",
                   fit.engine, fit.timing.step_overhead_s * 1e3,
                   fit.timing.online_step_overhead_s * 1e3, fit.timing.layer_overhead_s * 1e6,

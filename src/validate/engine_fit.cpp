@@ -37,12 +37,6 @@ bool flagged_by_source(const MeasuredRow& row) {
          note.find("suspicious:") != std::string::npos;
 }
 
-/// Rows measured through a serving front end (clients streaming requests), not an offline
-/// benchmark.
-bool is_online(const MeasuredRow& row) {
-  return row.get("mode") == "rate" || row.get("mode") == "concurrency";
-}
-
 struct StepSample {
   double extra_s;   ///< step time the measurement implies minus the kernel-only prediction
   double layers;
@@ -74,10 +68,6 @@ std::pair<double, double> fit_overheads(const std::vector<StepSample>& samples) 
   if (b < 0) std::tie(a, b) = solve(true, false);
   return {std::max(a, 0.0), std::max(b, 0.0)};
 }
-
-}  // namespace
-
-namespace {
 
 /// The three kernel-efficiency scales the fit searches (nonlinear in the step time: they decide
 /// which operators are compute- or memory-bound), with their physical ranges.

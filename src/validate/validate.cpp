@@ -110,6 +110,10 @@ std::vector<MeasuredRow> read_measured(const std::filesystem::path& path) {
   return rows;
 }
 
+bool is_online(const MeasuredRow& row) {
+  return row.get("mode") == "rate" || row.get("mode") == "concurrency";
+}
+
 Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
   Prediction prediction;
   prediction.row = &row;
@@ -158,7 +162,7 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
   replica.kv_dtype = &catalog.dtype(*kv);
   replica.sixteen_bit = &catalog.dtype(catalog::Dtype::kBf16);
   replica.parallelism = {tp, pp, ep};
-  replica.online = mode == "rate" || mode == "concurrency";
+  replica.online = is_online(row);
   if (const auto timing = context.engine_timing.find(engine->id);
       timing != context.engine_timing.end()) {
     replica.timing = timing->second;

@@ -49,6 +49,10 @@ struct Prediction {
   std::string reason;
 };
 
+/// Whether the row was measured through a serving front end (clients streaming requests: the
+/// `rate` and `concurrency` modes) rather than an offline benchmark.
+[[nodiscard]] bool is_online(const MeasuredRow& row);
+
 [[nodiscard]] Prediction predict(const MeasuredRow& row, const PredictionContext& context);
 
 struct MetricSummary {
