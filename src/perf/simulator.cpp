@@ -48,12 +48,14 @@ class StepAccumulator {
  public:
   explicit StepAccumulator(const Replica& replica) : replica_(replica) {}
 
-  void gemm(double m, double n, double k, double weight_bits, Dtype dtype, double count) {
+  /// `kernel_scale`: the efficiency of this kernel kind relative to a dense GEMM (expert GEMMs).
+  void gemm(double m, double n, double k, double weight_bits, Dtype dtype, double count,
+            double kernel_scale = 1.0) {
     if (m <= 0 || n <= 0 || k <= 0 || count <= 0) return;
     const double flops = 2.0 * m * n * k;
     const double bytes = n * k * weight_bits / 8.0 + (m * k + m * n) * kActivationBytes;
-    const double efficiency =
-        replica_.profile->gemm_utilisation(dtype, flops) * replica_.timing.compute_scale;
+    const double efficiency = replica_.profile->gemm_utilisation(dtype, flops) *
+                              replica_.timing.compute_scale * kernel_scale;
     compute_or_memory(flops, bytes, dtype, efficiency, 1.0, count);
   }
 
@@ -232,7 +234,7 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
     const double expert_ranks = std::max(1.0, static_cast<double>(tp) / ep);
     step.gemm(routed / std::max(touched, 1.0), (gated ? 3.0 : 2.0) * width / expert_ranks, hidden,
               replica.expert_dtype->bits_per_value, math_dtype(gpu, *replica.expert_dtype),
-              touched / ep * count);
+              touched / ep * count, replica.timing.expert_gemm_scale);
     if (moe.shared_experts > 0) dense_ffn(moe.shared_experts * width, count);
     if (ep > 1) {
       // All-to-all dispatch and combine of routed tokens' hidden states.

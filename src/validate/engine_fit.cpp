@@ -82,6 +82,7 @@ const ScaleAxis kScaleAxes[] = {
     // reports 1.5-2x over FA2 in bf16 on H100 and more in fp8: Shah et al., 2024, Fig. 5-7).
     {&perf::EngineTiming::attention_scale, 0.50, 3.00},
     {&perf::EngineTiming::kv_read_scale, 0.30, 1.00},
+    {&perf::EngineTiming::expert_gemm_scale, 0.30, 1.00},
 };
 
 /// One candidate's fit: overheads by least squares given the scales, then the errors.
@@ -217,6 +218,7 @@ std::string engine_timing_yaml(const std::vector<EngineFit>& fits,
     out += fmt::format("    compute_scale: {:.3f}\n", fit.timing.compute_scale);
     out += fmt::format("    attention_scale: {:.3f}\n", fit.timing.attention_scale);
     out += fmt::format("    kv_read_scale: {:.3f}\n", fit.timing.kv_read_scale);
+    out += fmt::format("    expert_gemm_scale: {:.3f}\n", fit.timing.expert_gemm_scale);
     out += fmt::format("    training_rows: {}\n", fit.rows);
     out += fmt::format("    training_median_abs_error_pct: {:.1f}\n", fit.median_abs_error_pct);
     out += fmt::format("    training_p90_abs_error_pct: {:.1f}\n", fit.p90_abs_error_pct);
@@ -249,6 +251,9 @@ std::map<std::string, perf::EngineTiming> load_engine_timing(
        config::number_value("Fraction of streaming bandwidth reached reading paged KV.", 0.01,
                             1.0),
        true},
+      {"expert_gemm_scale",
+       config::number_value("MoE expert (grouped) GEMM efficiency relative to a dense GEMM.", 0.01,
+                            1.0)},
       {"training_rows", config::integer_value("Rows fitted.", 0, {})},
       {"training_median_abs_error_pct", config::number_value("Fit error.", 0, {})},
       {"training_p90_abs_error_pct", config::number_value("Fit error.", 0, {})},
@@ -281,6 +286,9 @@ std::map<std::string, perf::EngineTiming> load_engine_timing(
     engine.compute_scale = reader.number("compute_scale");
     engine.attention_scale = reader.number("attention_scale");
     engine.kv_read_scale = reader.number("kv_read_scale");
+    if (reader.has("expert_gemm_scale")) {
+      engine.expert_gemm_scale = reader.number("expert_gemm_scale");
+    }
   }
   return timing;
 }

@@ -35,6 +35,11 @@ struct EngineTiming {
   /// 20-26 % higher latency than FasterTransformer's contiguous one: Kwon et al., SOSP 2023,
   /// §7 ablations, 'Kernel microbenchmark').
   double kv_read_scale = 1;
+  /// Efficiency of the MoE expert (grouped) GEMMs relative to a dense GEMM of the same size:
+  /// grouped kernels pad every expert's token group to the tile and schedule many small
+  /// problems (CUTLASS grouped GEMM; MegaBlocks, Gale et al., MLSys 2023, §5 reports padding and
+  /// launch costs of batched expert GEMMs).
+  double expert_gemm_scale = 1;
 };
 
 /// One replica: the model on tp x pp GPUs of one kind, served by one engine.

@@ -164,3 +164,24 @@ TEST_CASE("engines that ignore sliding windows serve full attention", "[perf][me
   r.model = &trtllm;
   CHECK(tco::perf::step_time(r, decode(64, 16384)).memory_s > windowed);
 }
+
+TEST_CASE("the expert-GEMM scale slows MoE expert GEMMs only", "[perf][simulator]") {
+  // mixtral-8x7b: of its ~12.9B active parameters per token, the two touched experts hold
+  // ~11.3B (2 x 32 layers x 3 x 4096 x 14336), so a compute-bound prefill spends ~85 % of its
+  // GEMM FLOPs in experts; halving their efficiency nearly doubles the step (1 + 0.85 = 1.85,
+  // less the attention and overhead share).
+  tco::perf::StepShape prefill;
+  prefill.prefill_tokens = 8192;
+  prefill.prefill_context = 4096;
+  auto moe = replica("mixtral-8x7b", "h200-sxm");
+  const double moe_full = tco::perf::step_time(moe, prefill).time_s;
+  moe.timing.expert_gemm_scale = 0.5;
+  const double moe_half = tco::perf::step_time(moe, prefill).time_s;
+  CHECK(moe_half / moe_full > 1.5);
+  CHECK(moe_half / moe_full < 1.85);
+
+  auto dense = replica("llama-3.1-8b", "h200-sxm");
+  const double dense_full = tco::perf::step_time(dense, prefill).time_s;
+  dense.timing.expert_gemm_scale = 0.5;
+  CHECK(tco::perf::step_time(dense, prefill).time_s == dense_full);
+}
