@@ -22,9 +22,10 @@ PY
 
 # Without the scenario the catalog does not know the GPU.
 run_cmd unknown calibrate "$work/acme.csv" --gpu acme-x1
-expect_rc "calibrate an unknown GPU" 2 &&
+if expect_rc "calibrate an unknown GPU" 2; then
   grep -q "error: unknown GPU 'acme-x1'" "$last_err" ||
-  fail "calibrate an unknown GPU: $(cat "$last_err")"
+    fail "calibrate an unknown GPU: $(cat "$last_err")"
+fi
 
 run_cmd calibrate calibrate "$work/acme.csv" --gpu acme-x1 --scenario "$scenario" \
   --as-of 2026-12-03 -o "$work/acme-x1.yaml"
@@ -37,8 +38,9 @@ if expect_rc "calibrate --scenario" 0; then
 fi
 
 run_cmd default run "$scenario"
-expect_rc "run without --profile" 0 &&
+if expect_rc "run without --profile" 0; then
   grep -q 'UNCALIBRATED' "$last_out" || fail "run without --profile is not UNCALIBRATED"
+fi
 
 run_cmd measured --profile "$work/acme-x1.yaml" run "$scenario"
 if expect_rc "run --profile" 0; then
@@ -50,18 +52,20 @@ if expect_rc "run --profile" 0; then
 fi
 
 run_cmd json --profile "$work/acme-x1.yaml" run "$scenario" --format json
-expect_rc "run --profile --format json" 0 &&
+if expect_rc "run --profile --format json" 0; then
   python3 -c '
 import json, sys
 options = json.load(open(sys.argv[1]))["options"]
 assert all(o["performance"]["calibrated"] for o in options if o.get("performance")), options
 ' "$last_out" || fail "JSON does not say calibrated"
+fi
 
 run_cmd missing --profile "$work/nope.yaml" run "$scenario"
 expect_rc "--profile of a missing file" 2
 
 run_cmd generic --profile profiles/generic.yaml run "$scenario"
-expect_rc "--profile generic" 2 && grep -q 'takes a GPU' "$last_err" ||
-  fail "--profile generic: $(cat "$last_err")"
+if expect_rc "--profile generic" 2; then
+  grep -q 'takes a GPU' "$last_err" || fail "--profile generic: $(cat "$last_err")"
+fi
 
 finish "profile cli"
