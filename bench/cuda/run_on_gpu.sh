@@ -51,8 +51,8 @@ guess_id() {
 gpu_id=${1:-$(guess_id "$name")}
 [[ -n $gpu_id ]] || die "no catalog id known for '$name': pass one, e.g. run_on_gpu.sh h100-sxm"
 driver=$(query driver_version)
-clocks="sm $(query clocks.sm) MHz, mem $(query clocks.mem) MHz at start (max sm $(query \
-clocks.max.sm) MHz, mem $(query clocks.max.mem) MHz), power limit $(query power.limit) W"
+clocks="sm max $(query clocks.max.sm) MHz, mem max $(query clocks.max.mem) MHz, application sm \
+$(query clocks.applications.graphics) MHz, power limit $(query power.limit) W"
 date=$(date -u +%F)
 echo "GPU 0: $name -> $gpu_id; driver $driver; $clocks" >&2
 
@@ -72,9 +72,13 @@ nvidia-smi -q -i 0 >"$results/$gpu_id-nvidia-smi.txt" || true
 quick=()
 [[ ${QUICK:-0} == 1 ]] && quick=(--quick)
 start=$(date +%s)
+# Rows are written as they are measured: a run stopped by the timeout still calibrates.
+rc=0
 timeout "${TCO_BENCH_TIMEOUT_S:-480}" "$build/bench/cuda/tco-microbench" "${quick[@]}" \
   --gpu-id "$gpu_id" --driver "$driver" --clocks "$clocks" --date "$date" \
-  -o "$results/$gpu_id.csv" 2>"$results/$gpu_id-log.txt"
+  -o "$results/$gpu_id.csv" 2>"$results/$gpu_id-log.txt" || rc=$?
+[[ $rc -eq 0 ]] || echo "tco-microbench exited with $rc (see $results/$gpu_id-log.txt)" >&2
+[[ -s $results/$gpu_id.csv ]] || die "no results: $(tail -3 "$results/$gpu_id-log.txt")"
 echo "measured in $(( $(date +%s) - start )) s: $(( $(wc -l <"$results/$gpu_id.csv") - 1 )) rows" >&2
 
 scenario_args=()

@@ -267,15 +267,13 @@ std::optional<mb::TimingStats> time_gemm(const mb::GemmCase& gemm, const LtHandl
         "layout D");
   check(cublasLtMatmulPreferenceCreate(&preference), "preference");
   const std::size_t workspace_bytes = lt.workspace->bytes();
-  check(cublasLtMatmulPreferenceSetAttribute(preference,
-                                             CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
+  check(cublasLtMatmulPreferenceSetAttribute(preference, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
                                              &workspace_bytes, sizeof(workspace_bytes)),
         "workspace preference");
   cublasLtMatmulHeuristicResult_t heuristic{};
   int found = 0;
-  const cublasStatus_t status =
-      cublasLtMatmulAlgoGetHeuristic(lt.handle, op, a_layout, b_layout, d_layout, d_layout,
-                                     preference, 1, &heuristic, &found);
+  const cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(
+      lt.handle, op, a_layout, b_layout, d_layout, d_layout, preference, 1, &heuristic, &found);
   if (status != CUBLAS_STATUS_SUCCESS || found == 0) {
     std::cerr << "tco-microbench: skipped gemm " << mb::dtype_name(gemm.dtype) << " M=" << gemm.m
               << " N=" << gemm.n << " K=" << gemm.k << ": cuBLASLt has no algorithm (status "
@@ -290,8 +288,8 @@ std::optional<mb::TimingStats> time_gemm(const mb::GemmCase& gemm, const LtHandl
   const void* alpha = integer ? static_cast<const void*>(&alpha_i) : &alpha_f;
   const void* beta = integer ? static_cast<const void*>(&beta_i) : &beta_f;
   auto work = [&](cudaStream_t s) {
-    check(cublasLtMatmul(lt.handle, op, alpha, a.as<void>(), a_layout, b.as<void>(), b_layout,
-                         beta, d.as<void>(), d_layout, d.as<void>(), d_layout, &heuristic.algo,
+    check(cublasLtMatmul(lt.handle, op, alpha, a.as<void>(), a_layout, b.as<void>(), b_layout, beta,
+                         d.as<void>(), d_layout, d.as<void>(), d_layout, &heuristic.algo,
                          lt.workspace->as<void>(), workspace_bytes, s),
           "cublasLtMatmul");
   };
@@ -336,8 +334,8 @@ mb::TimingStats time_memory(const mb::MemoryCase& memory, int sms, const L2Flush
     if (memory.kernel == mb::StreamKernel::kCopy) {
       copy_kernel<<<blocks, kThreads, 0, s>>>(a.as<double>(), b.as<double>(), count);
     } else {
-      triad_kernel<<<blocks, kThreads, 0, s>>>(a.as<double>(), b.as<double>(), c->as<double>(),
-                                               3.0, count);
+      triad_kernel<<<blocks, kThreads, 0, s>>>(a.as<double>(), b.as<double>(), c->as<double>(), 3.0,
+                                               count);
     }
     check(cudaGetLastError(), "stream kernel");
   };
@@ -411,17 +409,17 @@ mb::TimingStats time_attention(const mb::AttentionCase& a, cublasHandle_t blas,
               static_cast<int>(kv), static_cast<long long>(q * kv), batches, CUBLAS_COMPUTE_32F,
               CUBLAS_GEMM_DEFAULT),
           "QK^T");
-    softmax_kernel<<<static_cast<unsigned>(heads * q), 256, 0, s>>>(scores.as<__nv_bfloat16>(),
-                                                                     kv, scale);
+    softmax_kernel<<<static_cast<unsigned>(heads * q), 256, 0, s>>>(scores.as<__nv_bfloat16>(), kv,
+                                                                    scale);
     check(cudaGetLastError(), "softmax");
     // O^T (d x q, column-major) = V^T (d x kv: V row-major as is) x P^T (kv x q: P row-major).
     check(cublasGemmStridedBatchedEx(
               blas, CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(d), static_cast<int>(q),
               static_cast<int>(kv), &one, value.as<void>(), CUDA_R_16BF, static_cast<int>(d),
-              static_cast<long long>(kv * d), scores.as<void>(), CUDA_R_16BF,
-              static_cast<int>(kv), static_cast<long long>(q * kv), &zero, output.as<void>(),
-              CUDA_R_16BF, static_cast<int>(d), static_cast<long long>(q * d), batches,
-              CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+              static_cast<long long>(kv * d), scores.as<void>(), CUDA_R_16BF, static_cast<int>(kv),
+              static_cast<long long>(q * kv), &zero, output.as<void>(), CUDA_R_16BF,
+              static_cast<int>(d), static_cast<long long>(q * d), batches, CUBLAS_COMPUTE_32F,
+              CUBLAS_GEMM_DEFAULT),
           "PV");
   };
   return time_runs(work, flush, options, stream);
@@ -520,14 +518,13 @@ int run(const mb::Options& options) {
   mb::RunInfo info;
   info.gpu_name = prop.name;
   info.gpu_id = options.gpu_id;
-  info.driver = options.driver.empty()
-                    ? "CUDA driver API " + std::to_string(driver_api / 1000) + "." +
-                          std::to_string(driver_api % 1000 / 10)
-                    : options.driver;
-  info.clocks = options.clocks.empty() ? "sm max " + std::to_string(sm_khz / 1000) +
-                                             " MHz, memory max " +
-                                             std::to_string(mem_khz / 1000) + " MHz"
-                                       : options.clocks;
+  info.driver = options.driver.empty() ? "CUDA driver API " + std::to_string(driver_api / 1000) +
+                                             "." + std::to_string(driver_api % 1000 / 10)
+                                       : options.driver;
+  info.clocks = options.clocks.empty()
+                    ? "sm max " + std::to_string(sm_khz / 1000) + " MHz, memory max " +
+                          std::to_string(mem_khz / 1000) + " MHz"
+                    : options.clocks;
   info.date = options.date.empty() ? today_utc() : options.date;
   info.software = "CUDA runtime " + std::to_string(runtime / 1000) + "." +
                   std::to_string(runtime % 1000 / 10) + ", cuBLASLt " +
@@ -547,6 +544,17 @@ int run(const mb::Options& options) {
     std::cerr << result.kernel << " " << result.dtype << " " << result.shape << ": "
               << result.achieved << " " << result.unit << "\n";
   };
+  // One case failing (out of memory, an unsupported shape) skips that case, not the run.
+  int skipped = 0;
+  auto attempt = [&](const std::string& what, const std::function<void()>& measure) {
+    try {
+      measure();
+    } catch (const std::exception& error) {
+      ++skipped;
+      std::cerr << "tco-microbench: skipped " << what << ": " << error.what() << "\n";
+      cudaGetLastError();  // clear a non-sticky error so that the next case starts clean
+    }
+  };
 
   cudaStream_t stream = nullptr;
   check(cudaStreamCreate(&stream), "stream");
@@ -558,18 +566,26 @@ int run(const mb::Options& options) {
 
   if (mb::selected(options, "gemm")) {
     const LtHandle lt;
-    for (const auto& gemm : mb::gemm_cases(mb::gemm_dtypes_for(prop.major, prop.minor),
-                                           options.quick)) {
+    for (const auto& gemm :
+         mb::gemm_cases(mb::gemm_dtypes_for(prop.major, prop.minor), options.quick)) {
       if (mb::gemm_bytes(gemm) > usable) continue;
-      if (const auto timing = time_gemm(gemm, lt, flush, options, stream)) {
-        emit(mb::gemm_result(gemm, *timing));
-      }
+      attempt("gemm " + std::string(mb::dtype_name(gemm.dtype)) + " " + gemm.layer +
+                  " M=" + std::to_string(gemm.m),
+              [&] {
+                if (const auto timing = time_gemm(gemm, lt, flush, options, stream)) {
+                  emit(mb::gemm_result(gemm, *timing));
+                }
+              });
     }
   }
   if (mb::selected(options, "memory")) {
     for (const auto& memory : mb::memory_cases(options.quick, usable)) {
-      emit(mb::memory_result(memory, time_memory(memory, prop.multiProcessorCount, flush,
-                                                 options, stream)));
+      attempt("memory " + std::string(mb::stream_kernel_name(memory.kernel)) + " " +
+                  std::to_string(static_cast<long long>(memory.array_bytes)) + " B arrays",
+              [&] {
+                emit(mb::memory_result(
+                    memory, time_memory(memory, prop.multiProcessorCount, flush, options, stream)));
+              });
     }
   }
   if (mb::selected(options, "attention")) {
@@ -577,8 +593,12 @@ int run(const mb::Options& options) {
     check(cublasCreate(&blas), "cublasCreate");
     for (const auto& attention : mb::attention_cases(options.quick)) {
       if (mb::attention_buffer_bytes(attention) > usable) continue;
-      emit(mb::attention_result(attention, time_attention(attention, blas, flush, options,
-                                                          stream)));
+      attempt("attention " + attention.phase + " batch " + std::to_string(attention.batch) +
+                  " kv " + std::to_string(attention.kv_len),
+              [&] {
+                emit(mb::attention_result(attention,
+                                          time_attention(attention, blas, flush, options, stream)));
+              });
     }
     cublasDestroy(blas);
   }
@@ -587,7 +607,9 @@ int run(const mb::Options& options) {
     check(cudaGetDeviceCount(&devices), "cudaGetDeviceCount");
 #ifdef TCO_HAVE_NCCL
     if (devices >= 2) {
-      for (const auto& result : run_allreduce(devices, options)) emit(result);
+      attempt("all-reduce", [&] {
+        for (const auto& result : run_allreduce(devices, options)) emit(result);
+      });
     } else {
       std::cerr << "tco-microbench: all-reduce skipped: one GPU visible\n";
     }
@@ -597,6 +619,7 @@ int run(const mb::Options& options) {
 #endif
   }
   cudaStreamDestroy(stream);
+  if (skipped > 0) std::cerr << "tco-microbench: " << skipped << " cases skipped\n";
   return 0;
 }
 

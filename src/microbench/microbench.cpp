@@ -112,8 +112,8 @@ double memory_bytes_moved(const MemoryCase& memory) {
 
 std::vector<AttentionCase> attention_cases(bool quick) {
   std::vector<AttentionCase> cases;
-  const std::vector<long long> prefill = quick ? std::vector<long long>{2048}
-                                               : std::vector<long long>{512, 2048, 8192};
+  const std::vector<long long> prefill =
+      quick ? std::vector<long long>{2048} : std::vector<long long>{512, 2048, 8192};
   for (const long long tokens : prefill) cases.push_back({"prefill", 1, 32, tokens, tokens, 128});
   const std::vector<std::pair<long long, long long>> decode =
       quick ? std::vector<std::pair<long long, long long>>{{16, 4096}}
@@ -177,8 +177,8 @@ TimingStats summarize(const std::vector<double>& seconds) {
 int repetitions_for(double first_run_s, double budget_s, int min_runs, int max_runs) {
   if (!(first_run_s > 0)) return max_runs;
   const double wanted = std::ceil(budget_s / first_run_s);
-  return static_cast<int>(std::clamp(wanted, static_cast<double>(min_runs),
-                                     static_cast<double>(max_runs)));
+  return static_cast<int>(
+      std::clamp(wanted, static_cast<double>(min_runs), static_cast<double>(max_runs)));
 }
 
 namespace {
@@ -205,16 +205,15 @@ Result gemm_result(const GemmCase& gemm, const TimingStats& timing) {
   result.kernel = "gemm";
   result.dtype = std::string(dtype_name(gemm.dtype));
   const double flop = gemm_flop(gemm);
-  result.shape = fmt::format("flop={}; M={} N={} K={} ({})", exact(flop), gemm.m, gemm.n, gemm.k,
-                             gemm.layer);
+  result.shape =
+      fmt::format("flop={}; M={} N={} K={} ({})", exact(flop), gemm.m, gemm.n, gemm.k, gemm.layer);
   result.method = fmt::format(
       "cuBLASLt matmul, D = W x X (TN), {} inputs, fp32 accumulation (int32 for int8), first "
       "heuristic algorithm, L2 flushed before each run; {}",
       result.dtype, timing_text(timing));
   result.achieved = flop / timing.median_s / 1e12;
   result.unit = "TFLOPS";
-  result.notes =
-      fmt::format("arithmetic intensity {:.4g} FLOP/byte", flop / gemm_bytes(gemm));
+  result.notes = fmt::format("arithmetic intensity {:.4g} FLOP/byte", flop / gemm_bytes(gemm));
   result.timing = timing;
   return result;
 }
@@ -260,8 +259,8 @@ Result allreduce_result(double bytes, int ranks, const TimingStats& timing) {
   Result result;
   result.kernel = "allreduce";
   result.dtype = "fp32";
-  result.shape = fmt::format("bytes={}; {} message, {} GPUs", exact(bytes), binary_size(bytes),
-                             ranks);
+  result.shape =
+      fmt::format("bytes={}; {} message, {} GPUs", exact(bytes), binary_size(bytes), ranks);
   result.method = fmt::format(
       "NCCL all-reduce (sum, float32) over {} GPUs in one process; busBw = algBw * 2(n-1)/n "
       "(nccl-tests PERFORMANCE.md); {}",
@@ -341,7 +340,8 @@ Options parse_options(const std::vector<std::string>& args) {
         used = 0;
       }
       if (used != text.size() || !(parsed >= 0)) {
-        throw std::invalid_argument(fmt::format("{}: '{}' is not a non-negative number", arg, text));
+        throw std::invalid_argument(
+            fmt::format("{}: '{}' is not a non-negative number", arg, text));
       }
       return parsed;
     };

@@ -120,8 +120,7 @@ struct TimingStats {
 
 /// Timed repetitions for a case whose first run took `first_run_s`: enough to spend about
 /// `budget_s`, at least `min_runs`, at most `max_runs`.
-[[nodiscard]] int repetitions_for(double first_run_s, double budget_s, int min_runs,
-                                  int max_runs);
+[[nodiscard]] int repetitions_for(double first_run_s, double budget_s, int min_runs, int max_runs);
 
 /// What the whole run was measured on; written into every row.
 struct RunInfo {
@@ -161,14 +160,14 @@ struct Result {
 
 /// Command line of tco-microbench.
 struct Options {
-  std::string output;     ///< -o FILE; empty = stdout
-  std::string gpu_id;     ///< --gpu-id
-  std::string driver;     ///< --driver (run_on_gpu.sh passes nvidia-smi's)
-  std::string clocks;     ///< --clocks
-  std::string date;       ///< --date; empty = today (UTC)
-  bool quick = false;     ///< --quick: a subset, for a smoke test in seconds
-  int device = 0;         ///< --device
-  double budget_s = 0.05; ///< --budget-ms: timed seconds per case
+  std::string output;             ///< -o FILE; empty = stdout
+  std::string gpu_id;             ///< --gpu-id
+  std::string driver;             ///< --driver (run_on_gpu.sh passes nvidia-smi's)
+  std::string clocks;             ///< --clocks
+  std::string date;               ///< --date; empty = today (UTC)
+  bool quick = false;             ///< --quick: a subset, for a smoke test in seconds
+  int device = 0;                 ///< --device
+  double budget_s = 0.05;         ///< --budget-ms: timed seconds per case
   std::vector<std::string> only;  ///< --only gemm,memory,attention,allreduce; empty = all
   bool help = false;
 };

@@ -100,8 +100,9 @@ TEST_CASE("microbench: CSV quoting", "[microbench]") {
 }
 
 TEST_CASE("microbench: what it writes, calibrate reads as intended", "[microbench]") {
-  const mb::RunInfo info{"NVIDIA H200",        "h200-sxm",  "580.95.05",
-                         "sm 1980 MHz, mem 3201 MHz", "2026-12-03", "CUDA runtime 13.0"};
+  const mb::RunInfo info{"NVIDIA H200", "h200-sxm",
+                         "580.95.05",   "sm 1980 MHz, mem 3201 MHz",
+                         "2026-12-03",  "CUDA runtime 13.0"};
   // 16384 x 28672 x 4096 bf16 in 10 ms: 2*16384*28672*4096 / 0.01 = 384.8 TFLOP/s.
   const mb::GemmCase gemm{"llama-3.1-8b gate_up", 16384, 28672, 4096, GemmDtype::kBf16};
   const auto gemm_row = mb::gemm_result(gemm, mb::summarize({0.01, 0.01, 0.02}));
@@ -156,9 +157,9 @@ TEST_CASE("microbench: what it writes, calibrate reads as intended", "[microbenc
 }
 
 TEST_CASE("microbench: command line", "[microbench]") {
-  const auto options = mb::parse_options({"-o", "r.csv", "--gpu-id", "h200-sxm", "--driver",
-                                          "580.95.05", "--quick", "--only", "gemm,memory",
-                                          "--budget-ms", "20"});
+  const auto options =
+      mb::parse_options({"-o", "r.csv", "--gpu-id", "h200-sxm", "--driver", "580.95.05", "--quick",
+                         "--only", "gemm,memory", "--budget-ms", "20"});
   CHECK(options.output == "r.csv");
   CHECK(options.gpu_id == "h200-sxm");
   CHECK(options.quick);

@@ -58,9 +58,10 @@ TEST_CASE("profile files: a measured profile replaces the shipped one", "[perf][
   auto profiles = tco::perf::load_profiles(shipped_profiles());
   const double shipped = profiles.at("h100-sxm").memory_utilisation(1e9);
   REQUIRE(shipped > 0.8);  // published stream results reach ~0.9 of the datasheet
-  const double shipped_gemm = profiles.at("h100-sxm").gemm_utilisation(tco::catalog::Dtype::kBf16,
-                                                                       1e12);
-  tco::perf::use_profile_files(profiles, {scratch.write("h100-sxm.yaml", halved_memory("h100-sxm"))});
+  const double shipped_gemm =
+      profiles.at("h100-sxm").gemm_utilisation(tco::catalog::Dtype::kBf16, 1e12);
+  tco::perf::use_profile_files(profiles,
+                               {scratch.write("h100-sxm.yaml", halved_memory("h100-sxm"))});
   const auto& used = profiles.at("h100-sxm");
   CHECK(used.memory_utilisation(1e9) == 0.5);
   CHECK(used.gemm_utilisation(tco::catalog::Dtype::kBf16, 1e12) == shipped_gemm);  // untouched
