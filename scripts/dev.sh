@@ -4,6 +4,7 @@
 #   bash scripts/dev.sh demo   install, build, run the quick-start example
 #   bash scripts/dev.sh test   install, build (warnings are errors), run the whole test suite
 #   bash scripts/dev.sh sanitize  unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   bash scripts/dev.sh gpu    on a machine with an NVIDIA GPU: measure it (bench/cuda/run_on_gpu.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,8 +49,12 @@ case "${1:-}" in
     cmake --build build-asan -j "$(nproc)" --target tco_unit_tests
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$(nproc)" -L unit)
     ;;
+  gpu)
+    shift
+    bash bench/cuda/run_on_gpu.sh "$@"
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test|sanitize" >&2
+    echo "usage: bash scripts/dev.sh demo|test|sanitize|gpu [GPU_ID]" >&2
     exit 2
     ;;
 esac

@@ -1,9 +1,10 @@
-// tco-plan calibrate RESULTS.csv (--gpu ID | --all) [-o FILE|DIR] [--as-of DATE]
+// tco-plan calibrate RESULTS.csv (--gpu ID | --all) [-o FILE|DIR] [--as-of DATE] [--scenario FILE]
 //
 // Turns microbenchmark results (ours from bench/, or published ones) into kernel-efficiency
 // profiles. --gpu writes one profile (stdout, or -o FILE); --all writes a profile for every
 // catalog GPU with usable rows plus profiles/generic.yaml into the directory -o DIR. A fit
-// summary per curve goes to stderr.
+// summary per curve goes to stderr. --scenario adds the GPUs a scenario defines under gpus:
+// (a new GPU, or catalog overrides), so a GPU the catalog lacks can be calibrated too.
 #include "calibrate_cmd.hpp"
 
 #include <fmt/format.h>
@@ -15,7 +16,9 @@
 
 #include "tco/calibrate/calibrate.hpp"
 #include "tco/catalog/catalog.hpp"
+#include "tco/catalog/costs.hpp"
 #include "tco/config/diagnostics.hpp"
+#include "tco/config/scenario.hpp"
 #include "tco/report/report.hpp"
 
 namespace tco::cli {
@@ -28,11 +31,17 @@ struct CalibrateOptions {
   bool all = false;
   std::string output;
   std::string as_of;
+  std::string scenario;
 };
 
 int run_calibrate(const CalibrateOptions& options, const GlobalOptions& global) {
   const auto rows = calibrate::read_microbench_csv(options.results);
-  const auto catalog = catalog::load_catalog(global.resolved_data_dir());
+  auto catalog = catalog::load_catalog(global.resolved_data_dir());
+  if (!options.scenario.empty()) {
+    // The scenario's gpus: entries, resolved the way `run` resolves them (units, overrides).
+    const auto costs = catalog::load_cost_catalog(global.resolved_data_dir());
+    catalog = config::load_scenario(options.scenario, catalog, costs).catalog;
+  }
   const calibrate::BuildOptions build{options.as_of};
   if (!options.all) {
     if (catalog.find_gpu(options.gpu) == nullptr) {
@@ -102,6 +111,9 @@ Command setup_calibrate(CLI::App& app, const GlobalOptions& global) {
                   "With --gpu: write FILE (atomically) instead of stdout; with --all: directory");
   sub->add_option("--as-of", options->as_of,
                   "as_of date written in the profiles (default: the catalog GPU entry's)");
+  sub->add_option("--scenario", options->scenario,
+                  "Also know the GPUs this scenario defines under gpus: (a GPU the catalog lacks)")
+      ->check(CLI::ExistingFile);
   return {sub, [options, &global] {
             if (options->gpu.empty() && !options->all) {
               throw config::InputError("tco-plan calibrate: error: give --gpu ID or --all\n");

@@ -1,5 +1,5 @@
 #pragma once
-// tco-plan calibrate RESULTS.csv (--gpu ID | --all) [-o FILE|DIR] [--as-of DATE]
+// tco-plan calibrate RESULTS.csv (--gpu ID | --all) [-o FILE|DIR] [--as-of DATE] [--scenario FILE]
 
 #include "commands.hpp"
 

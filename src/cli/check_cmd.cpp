@@ -52,7 +52,7 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
             const auto catalog = catalog::load_catalog(global.resolved_data_dir());
             const auto costs = catalog::load_cost_catalog(global.resolved_data_dir());
             plan::PerformanceData performance;
-            performance.profiles = perf::load_profiles(global.resolved_profiles_dir());
+            performance.profiles = global.load_profiles();
             performance.engine_timing = validate::load_engine_timing(global.resolved_data_dir());
             std::vector<report::ScenarioCheck> checks;
             for (const auto& file : options->scenarios) {

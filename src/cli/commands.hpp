@@ -6,7 +6,11 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
+
+#include "tco/perf/efficiency.hpp"
 
 namespace tco::cli {
 
@@ -21,6 +25,10 @@ struct GlobalOptions {
   [[nodiscard]] std::filesystem::path resolved_data_dir() const;
   /// profiles/ beside data/.
   [[nodiscard]] std::filesystem::path resolved_profiles_dir() const;
+  /// --profile FILE (repeatable): a GPU's profile used instead of profiles/<gpu>.yaml.
+  std::vector<std::string> profile_files;
+  /// The profiles reports use: profiles/, then the --profile files in place of theirs.
+  [[nodiscard]] std::map<std::string, perf::KernelProfile> load_profiles() const;
 };
 
 /// A registered subcommand and what runs it once the command line is parsed.

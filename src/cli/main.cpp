@@ -23,6 +23,17 @@ std::filesystem::path GlobalOptions::resolved_profiles_dir() const {
   return data.parent_path() / "profiles";
 }
 
+std::map<std::string, perf::KernelProfile> GlobalOptions::load_profiles() const {
+  auto profiles = perf::load_profiles(resolved_profiles_dir());
+  perf::use_profile_files(profiles,
+                          std::vector<std::filesystem::path>(profile_files.begin(),
+                                                             profile_files.end()));
+  for (const auto& file : profile_files) {
+    std::cerr << "using kernel-efficiency profile " << file << "\n";
+  }
+  return profiles;
+}
+
 void emit(const std::string& output, const std::string& content) {
   if (output.empty()) {
     std::cout << content << std::flush;
@@ -48,6 +59,10 @@ int main(int argc, char** argv) {
   }
   app.add_option("--data-dir", global.data_dir,
                  "Catalog directory (default: $TCO_PLAN_DATA_DIR or the installed data/)");
+  app.add_option("--profile", global.profile_files,
+                 "Kernel-efficiency profile FILE to use for its GPU instead of the shipped "
+                 "profiles/<gpu>.yaml, e.g. one measured with bench/cuda (repeatable)")
+      ->check(CLI::ExistingFile);
   const std::vector<Command> commands{setup_run(app, global), setup_catalog(app, global),
                                       setup_schema(app),           setup_validate(app, global),
                                       setup_fit(app, global), setup_calibrate(app, global),

@@ -48,7 +48,7 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
             const auto costs = catalog::load_cost_catalog(global.resolved_data_dir());
             const auto scenario = config::load_scenario(options->scenario, catalog, costs);
             plan::PerformanceData performance;
-            performance.profiles = perf::load_profiles(global.resolved_profiles_dir());
+            performance.profiles = global.load_profiles();
             performance.engine_timing = validate::load_engine_timing(global.resolved_data_dir());
             const auto evaluation = plan::evaluate(scenario, performance);
             emit(options->output, report::render_evaluation(evaluation, options->format, options->layout));

@@ -121,7 +121,7 @@ Command setup_validate(CLI::App& app, const GlobalOptions& global) {
   return {sub, [options, &global] {
             validate::PredictionContext context;
             const auto catalog = catalog::load_catalog(global.resolved_data_dir());
-            const auto profiles = perf::load_profiles(global.resolved_profiles_dir());
+            const auto profiles = global.load_profiles();
             context.catalog = &catalog;
             context.profiles = &profiles;
             context.engine_timing = validate::load_engine_timing(global.resolved_data_dir());

@@ -117,6 +117,13 @@ struct KernelProfile {
 [[nodiscard]] std::map<std::string, KernelProfile> load_profiles(
     const std::filesystem::path& profiles_dir);
 
+/// Replaces, in `profiles` (from load_profiles), the profile of each file's GPU by that file's --
+/// e.g. one measured on the user's own GPU with bench/cuda and `tco-plan calibrate` -- with the
+/// generic profile as its fallback. A GPU without a shipped profile gains one. Throws
+/// config::InputError for an invalid file, a generic profile, or two files for one GPU.
+void use_profile_files(std::map<std::string, KernelProfile>& profiles,
+                       const std::vector<std::filesystem::path>& files);
+
 /// The profile for `gpu_id`, or the generic one (calibrated == false) when it has none.
 [[nodiscard]] const KernelProfile& profile_for(const std::map<std::string, KernelProfile>& profiles,
                                                const std::string& gpu_id);
