@@ -4,6 +4,7 @@
 #   bash scripts/dev.sh demo   install, build, run the quick-start example
 #   bash scripts/dev.sh test   install, build (warnings are errors), run the whole test suite
 #   bash scripts/dev.sh sanitize  unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   bash scripts/dev.sh approve   rewrite the golden files (tests/golden/) from the current build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,8 +49,15 @@ case "${1:-}" in
     cmake --build build-asan -j "$(nproc)" --target tco_unit_tests
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$(nproc)" -L unit)
     ;;
+  approve)
+    install_missing
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCO_WERROR=ON >/dev/null
+    cmake --build "$BUILD_DIR" -j "$(nproc)" --target tco-plan
+    python3 scripts/golden.py approve "$BUILD_DIR/tco-plan" .
+    echo "review with: git diff --stat tests/golden/ && git diff tests/golden/" >&2
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test|sanitize" >&2
+    echo "usage: bash scripts/dev.sh demo|test|sanitize|approve" >&2
     exit 2
     ;;
 esac
