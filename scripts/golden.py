@@ -9,8 +9,9 @@
 changing a report, then review `git diff tests/golden/` before committing.
 
 Approved files live in tests/golden/<example>/<format> (table.txt, report.json, wide.csv,
-long.csv, report.md, report.html). They are compared as text with every number taken out: the
-text between numbers must match exactly, each number within a relative tolerance of 1e-6 (or
+long.csv, report.md, report.html) and tests/golden/diff-<proposal>/ (`tco-plan diff` pairs).
+They are compared as text with every number taken out: the text between numbers must match
+exactly, each number within a relative tolerance of 1e-6 (or
 1e-9 absolute near zero), so the last digit of a float printed by another libm does not fail.
 Volatile fields are pinned, not masked: TCO_PLAN_TODAY fixes the date stale-price warnings count
 from, NO_COLOR keeps colour out; the tool version in the JSON is replaced by "<version>".
@@ -31,16 +32,19 @@ FORMATS = {  # file name: run arguments
     "long.csv": ["--format", "csv", "--csv-layout", "long"],
     "report.md": ["--format", "markdown"],
 }
+# `tco-plan diff BASE PROPOSAL` pairs, approved as tests/golden/diff-<proposal>/diff.*.
+DIFFS = [("examples/08-ci-fail.yaml", "examples/diff/08-ci-fail-h200.yaml")]
+DIFF_FORMATS = {"diff.txt": "table", "diff.md": "markdown", "diff.json": "json"}
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
-def render(binary, root, example, arguments):
+def render(binary, root, arguments):
     env = dict(os.environ, TCO_PLAN_TODAY=TODAY, NO_COLOR="1")
-    result = subprocess.run([binary, "run", str(example.relative_to(root)), *arguments],
-                            cwd=root, env=env, capture_output=True, text=True)
+    result = subprocess.run([binary, *arguments], cwd=root, env=env, capture_output=True,
+                            text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"tco-plan run {example} {' '.join(arguments)}: exit "
-                           f"{result.returncode}: {result.stderr.strip()[:500]}")
+        raise RuntimeError(f"tco-plan {' '.join(arguments)}: exit {result.returncode}: "
+                           f"{result.stderr.strip()[:500]}")
     return re.sub(r'"tool_version": "[^"]*"', '"tool_version": "<version>"', result.stdout)
 
 
@@ -98,35 +102,41 @@ def main(argv):
     root = Path(argv[3] if len(argv) == 4 else Path(__file__).resolve().parent.parent).resolve()
     golden = root / "tests" / "golden"
     examples = sorted((root / "examples").glob("*.yaml"))
+    cases = []  # (approved file, tco-plan arguments)
+    for example in examples:
+        for name, arguments in FORMATS.items():
+            cases.append((golden / example.stem / name,
+                          ["run", str(example.relative_to(root)), *arguments]))
+    for base, proposal in DIFFS:
+        for name, format_name in DIFF_FORMATS.items():
+            cases.append((golden / f"diff-{Path(proposal).stem}" / name,
+                          ["diff", base, proposal, "--format", format_name]))
     failures = []
     checks = 0
-    for example in examples:
-        folder = golden / example.stem
-        for name, arguments in FORMATS.items():
-            checks += 1
-            path = folder / name
-            try:
-                actual = render(binary, root, example, arguments)
-            except RuntimeError as error:
-                failures.append(str(error))
-                continue
-            if mode == "approve":
-                folder.mkdir(parents=True, exist_ok=True)
-                if not path.exists() or path.read_text() != actual:
-                    path.write_text(actual)
-                    print(f"approved {path.relative_to(root)}")
-                continue
-            if not path.exists():
-                failures.append(f"{path.relative_to(root)}: no approved file")
-                continue
-            problem = difference(path.read_text(), actual)
-            if problem:
-                failures.append(f"{path.relative_to(root)}: {problem}")
+    for path, arguments in cases:
+        checks += 1
+        try:
+            actual = render(binary, root, arguments)
+        except RuntimeError as error:
+            failures.append(str(error))
+            continue
+        if mode == "approve":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_text() != actual:
+                path.write_text(actual)
+                print(f"approved {path.relative_to(root)}")
+            continue
+        if not path.exists():
+            failures.append(f"{path.relative_to(root)}: no approved file")
+            continue
+        problem = difference(path.read_text(), actual)
+        if problem:
+            failures.append(f"{path.relative_to(root)}: {problem}")
     # An approved folder without its example is stale.
-    names = {example.stem for example in examples}
-    for folder in sorted(p for p in golden.glob("*") if p.is_dir()):
-        if folder.name not in names:
-            failures.append(f"{folder.relative_to(root)}: no examples/{folder.name}.yaml")
+    expected = {path for path, _ in cases}
+    for path in sorted(p for p in golden.rglob("*") if p.is_file()):
+        if path not in expected:
+            failures.append(f"{path.relative_to(root)}: approved file of no example or format")
     if failures:
         print("\n".join(f"FAIL: {failure}" for failure in failures), file=sys.stderr)
         if mode == "check":
@@ -134,7 +144,8 @@ def main(argv):
                   "git diff tests/golden/", file=sys.stderr)
         return 1
     print(f"golden: {checks} outputs {'approved' if mode == 'approve' else 'match'} "
-          f"({len(examples)} examples x {len(FORMATS)} formats)")
+          f"({len(examples)} examples x {len(FORMATS)} formats, {len(DIFFS)} diff x "
+          f"{len(DIFF_FORMATS)} formats)")
     return 0
 
 

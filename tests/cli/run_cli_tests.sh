@@ -130,6 +130,27 @@ if compgen -G "$work/invalid.txt*" >/dev/null; then
   fail "invalid scenario with -o left a temporary file behind"
 fi
 
+# --- diff --------------------------------------------------------------------------------------
+pair=(examples/08-ci-fail.yaml examples/diff/08-ci-fail-h200.yaml)
+run_cmd last diff "${pair[@]}" --format json -o "$work/diff.json"
+expect_rc "diff -o FILE" 0
+is_json "$work/diff.json" || fail "diff --format json -o FILE: not valid JSON"
+run_cmd last diff "${pair[0]}" "${pair[0]}"
+expect_rc "diff of a file with itself" 0
+if ! grep -q "^Inputs changed$" "$work/last.out" || ! grep -q "^  none$" "$work/last.out"; then
+  fail "diff of a file with itself: inputs not reported as unchanged"
+fi
+run_cmd last diff "${pair[0]}"
+expect_rc "diff without a proposal" 2
+run_cmd last diff "${pair[0]}" tests/data/invalid/unknown-gpu.yaml -o "$work/bad-diff.txt"
+expect_rc "diff with an invalid proposal" 2
+if ! grep -q "unknown-gpu.yaml:.*error:" "$work/last.err"; then
+  fail "diff with an invalid proposal: no file:line error on stderr"
+fi
+if [[ -e "$work/bad-diff.txt" ]]; then fail "diff with an invalid proposal left a file behind"; fi
+run_cmd last diff "${pair[0]}" "${pair[1]}" --format xml
+expect_rc "diff --format xml" 2
+
 # --- schema ------------------------------------------------------------------------------------
 run_cmd schema schema
 expect_rc "schema" 0
