@@ -31,6 +31,7 @@ FORMATS = {  # file name: run arguments
     "wide.csv": ["--format", "csv", "--csv-layout", "wide"],
     "long.csv": ["--format", "csv", "--csv-layout", "long"],
     "report.md": ["--format", "markdown"],
+    "report.html": ["--format", "html"],
 }
 # `tco-plan diff BASE PROPOSAL` pairs, approved as tests/golden/diff-<proposal>/diff.*.
 DIFFS = [("examples/08-ci-fail.yaml", "examples/diff/08-ci-fail-h200.yaml")]

@@ -1,4 +1,4 @@
-// tco-plan run SCENARIO [--format table|json|csv|markdown] [-o FILE]
+// tco-plan run SCENARIO [--format table|json|csv|markdown|html] [-o FILE]
 #include <unistd.h>
 
 #include <cstdlib>
@@ -17,7 +17,7 @@ namespace tco::cli {
 namespace {
 
 // The shared formats (table, json, csv) plus the document formats only `run` writes.
-enum class RunFormat { kTable, kJson, kCsv, kMarkdown };
+enum class RunFormat { kTable, kJson, kCsv, kMarkdown, kHtml };
 
 struct RunOptions {
   std::string scenario;
@@ -44,6 +44,7 @@ std::string render(const plan::Evaluation& evaluation, const RunOptions& options
     case RunFormat::kCsv:
       return report::render_evaluation(evaluation, report::OutputFormat::kCsv, options.layout);
     case RunFormat::kMarkdown: return report::render_markdown(evaluation);
+    case RunFormat::kHtml: return report::render_html(evaluation);
   }
   return {};
 }
@@ -65,7 +66,8 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
   const std::map<std::string, RunFormat> formats{{"table", RunFormat::kTable},
                                                  {"json", RunFormat::kJson},
                                                  {"csv", RunFormat::kCsv},
-                                                 {"markdown", RunFormat::kMarkdown}};
+                                                 {"markdown", RunFormat::kMarkdown},
+                                                 {"html", RunFormat::kHtml}};
   sub->add_option("--format", options->format, "Output format")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->default_str("table");
