@@ -1,9 +1,14 @@
-// tco-plan run SCENARIO [--format table|json|csv] [-o FILE]
+// tco-plan run SCENARIO [--format table|json|csv|markdown|html] [-o FILE]
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include "commands.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/catalog/costs.hpp"
 #include "tco/config/scenario.hpp"
 #include "tco/plan/evaluate.hpp"
+#include "tco/report/documents.hpp"
 #include "tco/report/report.hpp"
 #include "tco/validate/validate.hpp"
 
@@ -11,12 +16,38 @@ namespace tco::cli {
 
 namespace {
 
+// The shared formats (table, json, csv) plus the document formats only `run` writes.
+enum class RunFormat { kTable, kJson, kCsv, kMarkdown, kHtml };
+
 struct RunOptions {
   std::string scenario;
-  report::OutputFormat format = report::OutputFormat::kTable;
+  RunFormat format = RunFormat::kTable;
   std::string output;
   report::CsvLayout layout = report::CsvLayout::kWide;
 };
+
+// Colour only for a person at a terminal, and never with NO_COLOR set (no-color.org: present
+// and not empty).
+bool colour_wanted(const std::string& output) {
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour != nullptr && *no_colour != '\0') return false;
+  return output.empty() && isatty(STDOUT_FILENO) == 1;
+}
+
+std::string render(const plan::Evaluation& evaluation, const RunOptions& options) {
+  switch (options.format) {
+    case RunFormat::kTable:
+      return report::render_evaluation(evaluation, report::OutputFormat::kTable, options.layout,
+                                       colour_wanted(options.output));
+    case RunFormat::kJson:
+      return report::render_evaluation(evaluation, report::OutputFormat::kJson);
+    case RunFormat::kCsv:
+      return report::render_evaluation(evaluation, report::OutputFormat::kCsv, options.layout);
+    case RunFormat::kMarkdown: return report::render_markdown(evaluation);
+    case RunFormat::kHtml: return report::render_html(evaluation);
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -32,8 +63,13 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<RunOptions>();
   auto* sub = app.add_subcommand("run", "Evaluate a scenario and print the report");
   sub->add_option("scenario", options->scenario, "Scenario YAML file")->required();
+  const std::map<std::string, RunFormat> formats{{"table", RunFormat::kTable},
+                                                 {"json", RunFormat::kJson},
+                                                 {"csv", RunFormat::kCsv},
+                                                 {"markdown", RunFormat::kMarkdown},
+                                                 {"html", RunFormat::kHtml}};
   sub->add_option("--format", options->format, "Output format")
-      ->transform(CLI::CheckedTransformer(output_formats(), CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->default_str("table");
   sub->add_option("-o,--output", options->output, "Write to FILE (atomically) instead of stdout");
   const std::map<std::string, report::CsvLayout> layouts{{"wide", report::CsvLayout::kWide},
@@ -51,7 +87,7 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
             performance.profiles = global.load_profiles();
             performance.engine_timing = validate::load_engine_timing(global.resolved_data_dir());
             const auto evaluation = plan::evaluate(scenario, performance);
-            emit(options->output, report::render_evaluation(evaluation, options->format, options->layout));
+            emit(options->output, render(evaluation, *options));
             return kExitOk;
           }};
 }

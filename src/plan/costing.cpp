@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <set>
 
@@ -18,18 +20,27 @@ namespace {
 using config::DeploymentOption;
 using config::OptionKind;
 
-/// Days between an ISO date (YYYY-MM-DD...) and today; empty when unparseable.
+/// Days between an ISO date (YYYY-MM-DD...) and today; empty when unparseable. TCO_PLAN_TODAY
+/// (YYYY-MM-DD) fixes "today", so a report and its stale-price warnings are reproducible (the
+/// golden tests pin it).
 std::optional<double> age_days(const std::string& iso_date) {
-  std::tm date{};
-  if (iso_date.size() < 10 || std::sscanf(iso_date.c_str(), "%d-%d-%d", &date.tm_year,
-                                          &date.tm_mon, &date.tm_mday) != 3) {
-    return std::nullopt;
+  const auto parse = [](const char* text) -> std::optional<std::time_t> {
+    std::tm date{};
+    if (std::strlen(text) < 10 ||
+        std::sscanf(text, "%d-%d-%d", &date.tm_year, &date.tm_mon, &date.tm_mday) != 3) {
+      return std::nullopt;
+    }
+    date.tm_year -= 1900;
+    date.tm_mon -= 1;
+    return timegm(&date);
+  };
+  const auto then = parse(iso_date.c_str());
+  if (!then) return std::nullopt;
+  std::time_t now = std::time(nullptr);
+  if (const char* today = std::getenv("TCO_PLAN_TODAY"); today != nullptr && *today != '\0') {
+    if (const auto pinned = parse(today)) now = *pinned;
   }
-  date.tm_year -= 1900;
-  date.tm_mon -= 1;
-  const std::time_t then = timegm(&date);
-  const std::time_t now = std::time(nullptr);
-  return std::difftime(now, then) / 86400.0;
+  return std::difftime(now, *then) / 86400.0;
 }
 
 class Resolver {

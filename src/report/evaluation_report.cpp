@@ -2,182 +2,46 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evaluation_tables.hpp"
 #include "tco/report/report.hpp"
 #include "tco/units/units.hpp"
 
 namespace tco::report {
 
 using nlohmann::ordered_json;
-using units::format_gib;
 
 namespace {
 
 constexpr int kJsonSchemaVersion = 1;
 
-std::string parallelism_text(const config::DeploymentOption& option) {
-  std::string text = fmt::format("tp{}", option.tp);
-  if (option.pp > 1) text += fmt::format(" pp{}", option.pp);
-  if (option.ep > 1) text += fmt::format(" ep{}", option.ep);
-  return text;
-}
-
-std::string model_line(const plan::Evaluation& evaluation) {
-  const auto& model = evaluation.model;
-  std::string params = fmt::format("{:.2f}B parameters", evaluation.parameters.total() / 1e9);
-  if (model.moe) {
-    params += fmt::format(" ({:.2f}B active)", evaluation.parameters.active(model) / 1e9);
-  }
-  std::string dtypes = fmt::format("weights {}", catalog::dtype_name(evaluation.weight_dtype));
-  if (evaluation.expert_dtype != evaluation.weight_dtype) {
-    dtypes += fmt::format(" (experts {})", catalog::dtype_name(evaluation.expert_dtype));
-  }
-  return fmt::format("{}: {}, {}, KV {}, {} total", model.id, params, dtypes,
-                     catalog::dtype_name(evaluation.kv_dtype),
-                     units::format_bytes(evaluation.weight_bytes_total));
-}
-
-std::string break_even_text(const plan::OptionResult& result) {
-  std::string text;
-  for (const auto& [other, month] : result.break_even_month) {
-    if (!text.empty()) text += "; ";
-    text += month ? (*month == 0 ? fmt::format("< {} from start", other)
-                                 : fmt::format("< {} from month {}", other, *month))
-                  : fmt::format("never < {}", other);
-  }
-  return text;
-}
-
-std::string render_costs(const plan::Evaluation& evaluation) {
-  std::string out = fmt::format("\nCost over {} years (discount rate {:.1f} %)\n",
-                                evaluation.horizon_years, evaluation.discount_rate * 100);
-  std::vector<std::vector<std::string>> rows{{"option", "kind", "GPUs (yr 1..n)", "TCO", "NPV",
-                                              "per year (EAC)", "$/M tokens", "$/M output",
-                                              "kWh/yr", "tCO2/yr", "utilisation", "status"}};
-  for (const auto& result : evaluation.options) {
-    const auto& option = result.option;
-    const std::string kind(config::option_kind_name(option.kind));
-    if (!result.excluded.empty()) {
-      rows.push_back({option.name, kind, "-", "-", "-", "-", "-", "-", "-", "-", "-",
-                      "EXCLUDED: " + result.excluded});
-      continue;
-    }
-    if (!result.cost) {
-      rows.push_back({option.name, kind, "-", "-", "-", "-", "-", "-", "-", "-", "-",
-                      "not costed: " + result.cost_note});
-      continue;
-    }
-    const auto& cost = *result.cost;
-    double kwh = 0;
-    double co2 = 0;
-    double utilisation = 0;
-    for (const auto& year : cost.years) {
-      kwh += year.facility_energy_j / units::kJoulesPerKwh;
-      co2 += year.carbon_kg / 1e3;
-      utilisation += year.utilisation;
-    }
-    const double years = static_cast<double>(std::max<std::size_t>(1, cost.years.size()));
-    std::string gpus = cost.years.empty()
-                           ? "-"
-                           : fmt::format("{}..{}", cost.years.front().gpus, cost.years.back().gpus);
-    std::string status = "ok";
-    if (cost.base_percentile) {
-      status = fmt::format("on-prem base at p{:.0f} of hourly demand",
-                           *cost.base_percentile * 100);
-    }
-    rows.push_back({option.name, kind, option.kind == config::OptionKind::kApi ? "-" : gpus,
-                    units::format_money(cost.total_usd), units::format_money(cost.npv_usd),
-                    units::format_money(cost.eac_usd),
-                    fmt::format("{:.3f}", cost.usd_per_million_tokens),
-                    fmt::format("{:.3f}", cost.usd_per_million_output_tokens),
-                    kwh > 0 ? fmt::format("{:.0f}", kwh / years) : "-",
-                    co2 > 0 ? fmt::format("{:.1f}", co2 / years) : "-",
-                    option.kind == config::OptionKind::kApi
-                        ? "-"
-                        : fmt::format("{:.0f} %", utilisation / years * 100),
-                    status});
-  }
-  out += align_columns(rows);
-  bool any = false;
-  for (const auto& result : evaluation.options) {
-    if (result.break_even_month.empty()) continue;
-    if (!any) out += "\nBreak-even (cumulative cost at or below the other option)\n";
-    any = true;
-    out += fmt::format("  {}: {}\n", result.option.name, break_even_text(result));
-  }
-  return out;
-}
-
-std::string render_table(const plan::Evaluation& evaluation) {
+std::string render_table(const plan::Evaluation& evaluation, const Style& style) {
   std::string out;
-  out += fmt::format("{}  ({})\n", evaluation.scenario_name, evaluation.scenario_file);
-  out += fmt::format("Model    {}\n", model_line(evaluation));
-  const auto& model = evaluation.model;
-  if (!model.publisher.empty() || !model.license.empty()) {
-    out += fmt::format("Origin   {} ({}); licence: {}\n", model.publisher,
-                       model.publisher_country.empty() ? "?" : model.publisher_country,
-                       model.license.empty() ? "not stated" : model.license);
+  out += fmt::format("{}  ({})\n", style.bold(evaluation.scenario_name), evaluation.scenario_file);
+  for (const auto& [label, text] : header_lines(evaluation)) {
+    out += fmt::format("{:<9}{}\n", label, text);
   }
-  out += fmt::format("Engine   {}; context {:.0f} tokens per request\n\n", evaluation.engine_id,
-                     evaluation.context_tokens);
-
-  out += "Memory plan per GPU\n";
-  std::vector<std::vector<std::string>> rows{{"option", "kind", "GPU", "parallel", "capacity",
-                                              "usable", "weights", "workspace", "overhead",
-                                              "KV budget", "KV/request", "max requests",
-                                              "fits"}};
-  for (const auto& result : evaluation.options) {
-    const auto& option = result.option;
-    if (!result.memory) {
-      rows.push_back({option.name, std::string(config::option_kind_name(option.kind)), "-", "-",
-                      "-", "-", "-", "-", "-", "-", "-", "-", result.status});
-      continue;
-    }
-    const auto& memory = *result.memory;
-    rows.push_back({option.name, std::string(config::option_kind_name(option.kind)),
-                    fmt::format("{} x{}", option.gpu, option.gpus_per_replica()),
-                    parallelism_text(option), format_gib(memory.capacity_bytes),
-                    format_gib(memory.usable_bytes), format_gib(memory.weights_bytes),
-                    format_gib(memory.activation_bytes), format_gib(memory.runtime_overhead_bytes),
-                    format_gib(memory.kv_budget_bytes), format_gib(memory.kv_bytes_per_sequence),
-                    fmt::format("{}", memory.max_sequences), memory.fits ? "yes" : "NO"});
+  out += "\n" + style.bold("Summary") + "\n";
+  out += align_columns(summary_rows(evaluation, style));
+  out += "\n" + style.bold("Memory plan per GPU") + "\n";
+  out += align_columns(memory_rows(evaluation, style));
+  out += "\n" + style.bold("Performance per replica at the latency targets") + "\n";
+  out += align_columns(performance_rows(evaluation, style));
+  out += "\n" + style.bold(cost_title(evaluation)) + "\n";
+  out += align_columns(cost_rows(evaluation));
+  const auto break_even = break_even_lines(evaluation);
+  if (!break_even.empty()) {
+    out += "\n" + style.bold("Break-even (cumulative cost at or below the other option)") + "\n";
+    for (const auto& [name, text] : break_even) out += fmt::format("  {}: {}\n", name, text);
   }
-  out += align_columns(rows);
-  out += "\nPerformance per replica at the latency targets\n";
-  std::vector<std::vector<std::string>> perf_rows{
-      {"option", "requests", "tok/s/replica", "tok/s/GPU", "TTFT", "TPOT", "limited by",
-       "roofline tok/s", "max tok/s", "profile"}};
-  for (const auto& result : evaluation.options) {
-    if (!result.performance) continue;
-    const auto& performance = *result.performance;
-    const double gpus = result.option.gpus_per_replica();
-    const std::string profile = performance.calibrated ? "calibrated" : "UNCALIBRATED";
-    const std::string max_tokens =
-        fmt::format("{:.0f}", performance.max_throughput.output_tokens_per_s);
-    if (!performance.at_targets) {
-      perf_rows.push_back({result.option.name, "0", "-", "-", "-", "-", performance.limited_by,
-                           "-", max_tokens, profile});
-      continue;
-    }
-    const auto& point = *performance.at_targets;
-    perf_rows.push_back({result.option.name, fmt::format("{:.0f}", point.concurrency),
-                         fmt::format("{:.0f}", point.output_tokens_per_s),
-                         fmt::format("{:.0f}", point.output_tokens_per_s / gpus),
-                         units::format_seconds(point.ttft_s), units::format_seconds(point.tpot_s),
-                         performance.limited_by,
-                         fmt::format("{:.0f}", point.roofline_output_tokens_per_s), max_tokens,
-                         profile});
-  }
-  out += align_columns(perf_rows);
-  out += render_costs(evaluation);
-  out += "\nDetails\n";
+  out += "\n" + style.bold("Details") + "\n";
   for (const auto& result : evaluation.options) {
     if (result.memory) out += fmt::format("  {}: {}\n", result.option.name, result.memory->verdict);
   }
   if (!evaluation.warnings.empty()) {
-    out += "\nWarnings\n";
+    out += "\n" + style.warn("Warnings") + "\n";
     for (const auto& warning : evaluation.warnings) out += fmt::format("  - {}\n", warning);
   }
-  out += "\nAssumptions\n";
+  out += "\n" + style.bold("Assumptions") + "\n";
   for (const auto& assumption : evaluation.assumptions) {
     out += fmt::format("  - {}: {}{}\n      source: {}{}\n", assumption.name, assumption.value,
                        assumption.estimate ? " (estimate)" : "",
@@ -437,9 +301,9 @@ std::string render_csv_long(const plan::Evaluation& evaluation) {
 }  // namespace
 
 std::string render_evaluation(const plan::Evaluation& evaluation, OutputFormat format,
-                              CsvLayout layout) {
+                              CsvLayout layout, bool colour) {
   switch (format) {
-    case OutputFormat::kTable: return render_table(evaluation);
+    case OutputFormat::kTable: return render_table(evaluation, Style{colour});
     case OutputFormat::kJson: return render_json(evaluation);
     case OutputFormat::kCsv:
       return layout == CsvLayout::kLong ? render_csv_long(evaluation) : render_csv(evaluation);

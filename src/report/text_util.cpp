@@ -13,9 +13,14 @@ namespace tco::report {
 std::string align_columns(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> widths;
   auto display_width = [](const std::string& text) {
-    // Count UTF-8 code points, not bytes, so "—" and "µ" align.
+    // Count UTF-8 code points, not bytes, so "—" and "µ" align; colour codes take no room.
     std::size_t width = 0;
-    for (const unsigned char c : text) width += (c & 0xC0) != 0x80;
+    bool escape = false;
+    for (const unsigned char c : text) {
+      if (c == 0x1b) escape = true;
+      if (!escape) width += (c & 0xC0) != 0x80;
+      if (escape && c == 'm') escape = false;
+    }
     return width;
   };
   for (const auto& row : rows) {

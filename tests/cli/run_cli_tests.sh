@@ -75,7 +75,7 @@ if [[ ! -s "$work/last.err" ]]; then fail "--data-dir without catalogs: nothing 
 examples=(examples/*.yaml)
 if [[ ${#examples[@]} -eq 0 || ! -e "${examples[0]}" ]]; then fail "no examples/*.yaml"; fi
 for example in "${examples[@]}"; do
-  for format in table json csv; do
+  for format in table json csv markdown html; do
     run_cmd last run "$example" --format "$format"
     expect_rc "run $example --format $format" 0 || continue
     if [[ ! -s "$work/last.out" ]]; then fail "run $example --format $format: empty output"; fi
@@ -85,6 +85,30 @@ for example in "${examples[@]}"; do
     esac
   done
 done
+
+# --- colour: only on a terminal, never with NO_COLOR, never in a file ----------------------------
+esc=$'\e'
+run_cmd last run examples/02-four-ways.yaml
+if grep -q "$esc" "$work/last.out"; then fail "run to a pipe printed colour codes"; fi
+if command -v script >/dev/null; then
+  # script(1) gives the command a pseudo-terminal.
+  checks=$((checks + 1))
+  script -qec "'$tco_plan' run examples/02-four-ways.yaml" /dev/null >"$work/tty.out" 2>&1
+  if ! grep -q "${esc}\[1mSummary${esc}\[0m" "$work/tty.out"; then
+    fail "run on a terminal: no bold 'Summary' heading"
+  fi
+  if ! grep -q "${esc}\[32myes${esc}\[0m" "$work/tty.out"; then
+    fail "run on a terminal: 'fits yes' not green"
+  fi
+  checks=$((checks + 1))
+  NO_COLOR=1 script -qec "'$tco_plan' run examples/02-four-ways.yaml" /dev/null >"$work/tty.out" 2>&1
+  if grep -q "${esc}\[" "$work/tty.out"; then fail "run on a terminal with NO_COLOR=1: colour codes"; fi
+  checks=$((checks + 1))
+  script -qec "'$tco_plan' run examples/02-four-ways.yaml -o '$work/colour.txt'" /dev/null >/dev/null 2>&1
+  if grep -q "$esc" "$work/colour.txt"; then fail "run -o FILE from a terminal: colour codes in the file"; fi
+else
+  echo "note: script(1) not available; colour on a terminal not tested"
+fi
 
 # --- -o FILE -----------------------------------------------------------------------------------
 run_cmd last run examples/01-quickstart.yaml --format json -o "$work/report.json"
@@ -105,6 +129,27 @@ if [[ -e "$work/invalid.txt" ]]; then fail "invalid scenario with -o left a file
 if compgen -G "$work/invalid.txt*" >/dev/null; then
   fail "invalid scenario with -o left a temporary file behind"
 fi
+
+# --- diff --------------------------------------------------------------------------------------
+pair=(examples/08-ci-fail.yaml examples/diff/08-ci-fail-h200.yaml)
+run_cmd last diff "${pair[@]}" --format json -o "$work/diff.json"
+expect_rc "diff -o FILE" 0
+is_json "$work/diff.json" || fail "diff --format json -o FILE: not valid JSON"
+run_cmd last diff "${pair[0]}" "${pair[0]}"
+expect_rc "diff of a file with itself" 0
+if ! grep -q "^Inputs changed$" "$work/last.out" || ! grep -q "^  none$" "$work/last.out"; then
+  fail "diff of a file with itself: inputs not reported as unchanged"
+fi
+run_cmd last diff "${pair[0]}"
+expect_rc "diff without a proposal" 2
+run_cmd last diff "${pair[0]}" tests/data/invalid/unknown-gpu.yaml -o "$work/bad-diff.txt"
+expect_rc "diff with an invalid proposal" 2
+if ! grep -q "unknown-gpu.yaml:.*error:" "$work/last.err"; then
+  fail "diff with an invalid proposal: no file:line error on stderr"
+fi
+if [[ -e "$work/bad-diff.txt" ]]; then fail "diff with an invalid proposal left a file behind"; fi
+run_cmd last diff "${pair[0]}" "${pair[1]}" --format xml
+expect_rc "diff --format xml" 2
 
 # --- schema ------------------------------------------------------------------------------------
 run_cmd schema schema

@@ -15,15 +15,19 @@ enum class OutputFormat { kTable, kJson, kCsv };
 /// wide: one row per option; long: option, year, metric, unit, value (for pivot tables).
 enum class CsvLayout { kWide, kLong };
 
+/// `colour`: ANSI emphasis in the table format (the CLI sets it only for a terminal without
+/// NO_COLOR); machine formats ignore it.
 [[nodiscard]] std::string render_evaluation(const plan::Evaluation& evaluation,
                                             OutputFormat format,
-                                            CsvLayout layout = CsvLayout::kWide);
+                                            CsvLayout layout = CsvLayout::kWide,
+                                            bool colour = false);
 
 enum class CatalogKind { kGpus, kModels };
 [[nodiscard]] std::string render_catalog(const catalog::Catalog& catalog, CatalogKind kind,
                                          OutputFormat format);
 
 /// Aligns rows of cells into columns (first row is the header), two spaces between columns.
+/// ANSI SGR sequences (ESC [ ... m) take no width.
 [[nodiscard]] std::string align_columns(const std::vector<std::vector<std::string>>& rows);
 
 /// RFC 4180 CSV of rows (first row the header). Text cells starting with = + - @ tab or CR are
