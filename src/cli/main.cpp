@@ -6,6 +6,7 @@
 #include "calibrate_cmd.hpp"
 #include "check_cmd.hpp"
 #include "commands.hpp"
+#include "explore_cmds.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/config/diagnostics.hpp"
 #include "tco/report/report.hpp"
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands{setup_run(app, global), setup_catalog(app, global),
                                       setup_schema(app),           setup_validate(app, global),
                                       setup_fit(app, global), setup_calibrate(app, global),
-                                      setup_check(app, global)};
+                                      setup_check(app, global),    setup_sweep(app, global)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -324,7 +324,9 @@ std::string render_json(const plan::Evaluation& evaluation) {
 
 std::string number(double value) { return fmt::format("{}", value); }
 
-std::string render_csv(const plan::Evaluation& evaluation) {
+}  // namespace
+
+std::vector<std::vector<std::string>> evaluation_csv_rows(const plan::Evaluation& evaluation) {
   std::vector<std::vector<std::string>> rows{
       {"option", "kind", "gpu", "tp", "pp", "ep", "model", "weight_dtype", "kv_dtype",
        "context_tokens", "capacity_bytes", "usable_bytes", "weights_bytes", "activation_bytes",
@@ -383,7 +385,13 @@ std::string render_csv(const plan::Evaluation& evaluation) {
     row.resize(rows.front().size());
     rows.push_back(std::move(row));
   }
-  return to_csv(rows);
+  return rows;
+}
+
+namespace {
+
+std::string render_csv(const plan::Evaluation& evaluation) {
+  return to_csv(evaluation_csv_rows(evaluation));
 }
 
 /// One row per option, year and metric: the layout pivot tables want.

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# CLI tests of sweep, optimize and run --samples: shapes of the outputs and the exit codes of
+# invalid inputs. Usage: explore_cli_tests.sh <tco-plan binary> <repository root>
+set -u
+
+source "$(dirname "$0")/harness.sh"
+
+csv_rows() {  # csv_rows FILE: data rows, after checking every row is as wide as the header
+  python3 - "$1" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert all(len(row) == len(rows[0]) for row in rows), "ragged rows"
+print(len(rows) - 1)
+PY
+}
+
+# --- sweep -------------------------------------------------------------------------------------
+run_cmd sweep sweep examples/01-quickstart.yaml --set 'options[0].tp=1,2' \
+  --set workload.requests_per_day=100000:300000:100000 -o "$work/sweep.csv"
+expect_rc "sweep" 0
+# 2 x 3 points x 3 options of the example.
+if [[ "$(csv_rows "$work/sweep.csv")" != 18 ]]; then
+  fail "sweep: $(csv_rows "$work/sweep.csv") rows, expected 18"
+fi
+if ! head -1 "$work/sweep.csv" | grep -q '^point,options\[0\].tp,workload.requests_per_day,option,'; then
+  fail "sweep: header $(head -1 "$work/sweep.csv")"
+fi
+run_cmd sweep_bad sweep examples/01-quickstart.yaml --set 'options[9].tp=1,2'
+expect_rc "sweep with a bad path" 2
+grep -q -- "--set options\[9\].tp=1: 'options' has 3 elements, no \[9\]" "$last_err" ||
+  fail "sweep bad path: $(cat "$last_err")"
+run_cmd sweep_value sweep examples/01-quickstart.yaml --set 'workload.requests_per_day=lots'
+expect_rc "sweep with a bad value" 2
+grep -q -- "--set workload.requests_per_day=lots" "$last_err" &&
+  grep -q "workload.requests_per_day" "$last_err" || fail "sweep bad value: $(cat "$last_err")"
+if [[ -s "$work/sweep_value.out" ]]; then fail "sweep bad value: printed to stdout"; fi
+
+finish "explore cli"
