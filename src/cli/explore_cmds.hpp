@@ -6,5 +6,6 @@
 namespace tco::cli {
 
 Command setup_sweep(CLI::App& app, const GlobalOptions& global);
+Command setup_optimize(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace tco::cli

@@ -78,7 +78,7 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
   }
 
   std::vector<std::string> gpus_seen;
-  for (const auto& option : scenario.options) {
+  for (const auto& option : settings.options ? *settings.options : scenario.options) {
     OptionResult result;
     result.option = option;
     const catalog::Gpu* gpu = option.gpu.empty() ? nullptr : catalog.find_gpu(option.gpu);
@@ -123,8 +123,15 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
       result_performance.calibrated = replica.profile->calibrated;
       result_performance.kv_concurrency = perf::max_concurrency(replica, traffic);
       result_performance.max_throughput = perf::serve_max_throughput(replica, traffic);
-      result_performance.at_targets = perf::best_under_targets(
-          replica, traffic, {scenario.workload.slo.ttft_s, scenario.workload.slo.tpot_s});
+      if (settings.roofline_bound) {
+        perf::ServingPoint bound = result_performance.max_throughput;
+        bound.output_tokens_per_s = bound.roofline_output_tokens_per_s;
+        bound.requests_per_s = bound.roofline_output_tokens_per_s / traffic.output_tokens;
+        result_performance.at_targets = bound;
+      } else {
+        result_performance.at_targets = perf::best_under_targets(
+            replica, traffic, {scenario.workload.slo.ttft_s, scenario.workload.slo.tpot_s});
+      }
       if (!explain) {
         // numbers only
       } else if (!result_performance.at_targets) {

@@ -35,4 +35,21 @@ grep -q -- "--set workload.requests_per_day=lots" "$last_err" &&
   grep -q "workload.requests_per_day" "$last_err" || fail "sweep bad value: $(cat "$last_err")"
 if [[ -s "$work/sweep_value.out" ]]; then fail "sweep bad value: printed to stdout"; fi
 
+# --- optimize ----------------------------------------------------------------------------------
+run_cmd optimize optimize examples/01-quickstart.yaml --top 3 --gpus h100-sxm,h200-sxm,l40s \
+  --pareto "$work/pareto.csv"
+expect_rc "optimize" 0
+if [[ "$(grep -c '^  [0-9]\. ' "$last_out")" != 3 ]]; then
+  fail "optimize: expected 3 'why' lines: $(cat "$last_out")"
+fi
+grep -q '^Searched [0-9]* candidates' "$last_out" || fail "optimize: no search summary"
+[[ "$(csv_rows "$work/pareto.csv")" -ge 1 ]] || fail "optimize: empty Pareto front"
+head -1 "$work/pareto.csv" | grep -q ',npv_usd,.*,ttft_s,tpot_s,' || fail "optimize: Pareto header"
+run_cmd optimize_gpu optimize examples/01-quickstart.yaml --gpus h100-sxn
+expect_rc "optimize with an unknown GPU" 2
+grep -q "unknown GPU 'h100-sxn' (did you mean 'h100-sxm'?)" "$last_err" ||
+  fail "optimize unknown GPU: $(cat "$last_err")"
+run_cmd optimize_obj optimize examples/01-quickstart.yaml --objective cheapest
+expect_rc "optimize with an unknown objective" 2
+
 finish "explore cli"

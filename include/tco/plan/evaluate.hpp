@@ -67,6 +67,12 @@ struct EvaluateSettings {
   /// read the numbers); every number is the same.
   bool explain = true;
   CostFactors factors;
+  /// Options to evaluate instead of scenario.options (the optimizer's candidates).
+  const std::vector<config::DeploymentOption>* options = nullptr;
+  /// true: skip the search under the latency targets and cost each option at the pure-roofline
+  /// throughput of full KV occupancy, an upper bound of what any serving point reaches, so the
+  /// cost is a lower bound (the optimizer's branch and bound).
+  bool roofline_bound = false;
 };
 
 struct Evaluation {
