@@ -368,7 +368,9 @@ class ScenarioBuilder {
   // Each driver: {low, high} (uniform), {distribution: triangular, low, mode, high} or
   // {distribution: normal, mean, sd}; the schema checks keys and types, this checks the order.
   void read_uncertainty(const NodeReader& uncertainty) {
-    for (const auto& [name, entry] : uncertainty.entries()) {
+    for (const auto& item : uncertainty.node()) {
+      const std::string name = item.first.Scalar();
+      const NodeReader entry = uncertainty.child(name);
       UncertainInput input;
       input.driver = name;
       input.distribution = entry.string("distribution");

@@ -4,6 +4,7 @@
 
 #include "tco/report/report.hpp"
 #include "tco/units/units.hpp"
+#include "uncertainty_report.hpp"
 
 namespace tco::report {
 
@@ -169,6 +170,7 @@ std::string render_table(const plan::Evaluation& evaluation) {
   }
   out += align_columns(perf_rows);
   out += render_costs(evaluation);
+  if (evaluation.uncertainty) out += uncertainty_table(*evaluation.uncertainty);
   out += "\nDetails\n";
   for (const auto& result : evaluation.options) {
     if (result.memory) out += fmt::format("  {}: {}\n", result.option.name, result.memory->verdict);
@@ -319,6 +321,7 @@ std::string render_json(const plan::Evaluation& evaluation) {
                            {"estimate", assumption.estimate}});
   }
   out["assumptions"] = assumptions;
+  if (evaluation.uncertainty) out["uncertainty"] = uncertainty_json(*evaluation.uncertainty);
   return out.dump(2) + "\n";
 }
 
@@ -391,7 +394,9 @@ std::vector<std::vector<std::string>> evaluation_csv_rows(const plan::Evaluation
 namespace {
 
 std::string render_csv(const plan::Evaluation& evaluation) {
-  return to_csv(evaluation_csv_rows(evaluation));
+  auto rows = evaluation_csv_rows(evaluation);
+  if (evaluation.uncertainty) append_uncertainty_columns(rows, *evaluation.uncertainty);
+  return to_csv(rows);
 }
 
 /// One row per option, year and metric: the layout pivot tables want.
@@ -439,6 +444,7 @@ std::string render_csv_long(const plan::Evaluation& evaluation) {
       add(year.year, "utilisation", "fraction", year.utilisation);
     }
   }
+  if (evaluation.uncertainty) append_uncertainty_rows(rows, *evaluation.uncertainty);
   return to_csv(rows);
 }
 

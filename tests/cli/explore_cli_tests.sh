@@ -52,4 +52,23 @@ grep -q "unknown GPU 'h100-sxn' (did you mean 'h100-sxm'?)" "$last_err" ||
 run_cmd optimize_obj optimize examples/01-quickstart.yaml --objective cheapest
 expect_rc "optimize with an unknown objective" 2
 
+# --- run --samples -----------------------------------------------------------------------------
+run_cmd mc run examples/09-uncertainty.yaml --samples 500 --seed 3
+expect_rc "run --samples" 0
+grep -q '^Uncertainty: 500 Monte Carlo samples (seed 3)' "$last_out" || fail "run --samples: no table"
+grep -q '^Sensitivity of NPV' "$last_out" || fail "run --samples: no tornado"
+run_cmd mc_again run examples/09-uncertainty.yaml --samples 500 --seed 3 -j 1
+cmp -s "$work/mc.out" "$work/mc_again.out" || fail "run --samples: same seed, different output"
+run_cmd mc_json run examples/09-uncertainty.yaml --samples 200 --format json
+expect_rc "run --samples --format json" 0
+python3 -c 'import json,sys; u=json.load(open(sys.argv[1]))["uncertainty"]; assert u["samples"]==200 and u["options"][0]["npv_usd"]["p10"]<=u["options"][0]["npv_usd"]["p90"]' "$last_out" ||
+  fail "run --samples json: no uncertainty object"
+run_cmd mc_csv run examples/09-uncertainty.yaml --samples 200 --format csv -o "$work/mc.csv"
+head -1 "$work/mc.csv" | grep -q ',npv_p10_usd,npv_p50_usd,npv_p90_usd,.*probability_cheapest' ||
+  fail "run --samples csv: no percentile columns"
+[[ "$(csv_rows "$work/mc.csv")" == 3 ]] || fail "run --samples csv: rows"
+run_cmd mc_none run examples/01-quickstart.yaml --samples 10
+expect_rc "run --samples without uncertainty:" 2
+grep -q -- "--samples needs an \`uncertainty:\` section" "$last_err" || fail "mc_none: $(cat "$last_err")"
+
 finish "explore cli"
