@@ -43,8 +43,8 @@ class Resolver {
   /// that no sourced default exists).
   double value(const DeploymentOption& option, const std::string& key, double fallback,
                bool warn_if_missing = true) {
-    const catalog::CostKey* declared = catalog::find_cost_key(key);
     auto shown = [&](double value_si) {
+      const catalog::CostKey* declared = catalog::find_cost_key(key);
       return declared->plain_number ? fmt::format("{:g}", value_si)
                                     : units::format_quantity(value_si, declared->dimension);
     };
@@ -252,8 +252,8 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
                           const std::optional<catalog::SourcedValue>& data_value,
                           const std::string& name, const std::string& default_key,
                           double fallback) {
-      const catalog::CostKey* declared = catalog::find_cost_key(default_key);
       auto shown = [&](double value_si) {
+        const catalog::CostKey* declared = catalog::find_cost_key(default_key);
         return declared->plain_number ? fmt::format("{:g}", value_si)
                                       : units::format_quantity(value_si, declared->dimension);
       };
