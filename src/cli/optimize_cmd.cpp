@@ -103,7 +103,9 @@ Command setup_optimize(CLI::App& app, const GlobalOptions& global) {
             if (!options->engines.empty()) space.engines = options->engines;
             if (!options->tp.empty()) space.tp = options->tp;
             if (!options->pp.empty()) space.pp = options->pp;
-            if (!options->weight_dtypes.empty()) space.weight_dtypes = dtypes(options->weight_dtypes);
+            if (!options->weight_dtypes.empty()) {
+              space.weight_dtypes = dtypes(options->weight_dtypes);
+            }
             if (!options->kv_dtypes.empty()) space.kv_dtypes = dtypes(options->kv_dtypes);
             if (!options->kinds.empty()) {
               space.kinds.clear();

@@ -30,10 +30,13 @@ class Progress {
     }
     last_ = now;
     constexpr int kWidth = 30;
-    const double share = total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_);
+    const double share =
+        total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_);
     const int filled = static_cast<int>(share * kWidth);
-    std::fprintf(stderr, "\r%s [%s%s] %zu/%zu", label_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(kWidth - filled), ' ').c_str(), done, total_);
+    const std::string bar(static_cast<std::size_t>(filled), '#');
+    const std::string rest(static_cast<std::size_t>(kWidth - filled), ' ');
+    std::fprintf(stderr, "\r%s [%s%s] %zu/%zu", label_.c_str(), bar.c_str(), rest.c_str(), done,
+                 total_);
     std::fflush(stderr);
     drawn_ = true;
   }

@@ -32,7 +32,8 @@ Command setup_sweep(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--set", options->sets,
                   "PATH=VALUES: a list a,b,c or a range start:stop[:step]; several --set form "
                   "a cartesian product (e.g. options[0].tp=1,2,4, "
-                  "workload.requests_per_day=1e5:5e5:1e5, options[onprem-h100].gpu=h100-sxm,h200-sxm)")
+                  "workload.requests_per_day=1e5:5e5:1e5, "
+                  "options[onprem-h100].gpu=h100-sxm,h200-sxm)")
       ->required();
   sub->add_option("-o,--output", options->output, "Write to FILE (atomically) instead of stdout");
   sub->add_option("-j,--jobs", options->jobs, "Threads (default: one per core)")

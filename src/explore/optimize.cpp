@@ -308,7 +308,9 @@ OptimizeResult optimize(const config::Scenario& scenario, const plan::Performanc
         }
       }
       candidate.feasible = candidate.infeasible_because.empty();
-      if (candidate.feasible) candidate.objective = objective_value(*candidate.result.cost, objective);
+      if (candidate.feasible) {
+        candidate.objective = objective_value(*candidate.result.cost, objective);
+      }
     });
     for (const std::size_t i : chunk) {
       evaluated.push_back(i);

@@ -117,7 +117,9 @@ SetAxis parse_set(const std::string& argument) {
   }
   for (const auto& value : split(values, ',')) {
     const std::string trimmed = trim(value);
-    if (trimmed.empty()) fail(fmt::format("--set {}={}: empty value in the list", axis.path, values));
+    if (trimmed.empty()) {
+      fail(fmt::format("--set {}={}: empty value in the list", axis.path, values));
+    }
     axis.values.push_back(trimmed);
   }
   return axis;

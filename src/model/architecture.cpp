@@ -80,7 +80,8 @@ ParameterCounts count_parameters(const Model& model) {
     const double per_layer_ffn = ffn_parameters(model, width);
     counts.routed_experts = moe_layers * (moe.num_experts * per_layer_ffn);
     counts.shared_experts = moe_layers * (moe.shared_experts * per_layer_ffn);
-    counts.router = moe_layers * (hidden * moe.num_experts + (moe.router_bias ? moe.num_experts : 0));
+    counts.router =
+        moe_layers * (hidden * moe.num_experts + (moe.router_bias ? moe.num_experts : 0));
     counts.moe_layers = moe_layers;
   }
   if (dense_layers > 0) {

@@ -22,7 +22,8 @@ std::string plan_shape(const explore::Plan& plan) {
 std::string where(const explore::Plan& plan) {
   const auto& option = plan.result.option;
   switch (option.kind) {
-    case config::OptionKind::kOnprem: return option.site.empty() ? "onprem" : "onprem " + option.site;
+    case config::OptionKind::kOnprem:
+      return option.site.empty() ? "onprem" : "onprem " + option.site;
     case config::OptionKind::kCloud: return fmt::format("{} {}", option.instance, option.pricing);
     case config::OptionKind::kApi: return option.offer;
     case config::OptionKind::kHybrid: return "hybrid";

@@ -100,12 +100,15 @@ void append_uncertainty_columns(std::vector<std::vector<std::string>>& rows,
       continue;
     }
     for (const auto* p : {&option->total_usd, &option->npv_usd, &option->usd_per_million_tokens}) {
-      for (const double value : {p->p10, p->p50, p->p90}) rows[r].push_back(fmt::format("{}", value));
+      for (const double value : {p->p10, p->p50, p->p90}) {
+        rows[r].push_back(fmt::format("{}", value));
+      }
     }
     rows[r].push_back(fmt::format("{}", option->probability_cheapest));
     rows[r].push_back(option->tornado.empty() ? "" : option->tornado.front().driver);
-    rows[r].push_back(option->tornado.empty() ? ""
-                                              : fmt::format("{}", option->tornado.front().swing_usd()));
+    rows[r].push_back(option->tornado.empty()
+                          ? ""
+                          : fmt::format("{}", option->tornado.front().swing_usd()));
   }
 }
 
