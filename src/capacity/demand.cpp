@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -33,15 +34,44 @@ HourlyWeights normalise(const std::vector<double>& weights) {
   return shares;
 }
 
+namespace {
+
+// The cost model asks for every hour of a year in turn: remember the last growth factor and
+// quantile (same arguments, same bits) instead of recomputing pow() and log() per hour, which
+// was a quarter of a plan evaluation.
+double growth_factor(double growth_per_year, int year) {
+  thread_local double last_growth = std::numeric_limits<double>::quiet_NaN();
+  thread_local int last_year = 0;
+  thread_local double last_factor = 1;
+  if (growth_per_year != last_growth || year != last_year) {
+    last_growth = growth_per_year;
+    last_year = year;
+    last_factor = std::pow(1.0 + growth_per_year, year - 1);
+  }
+  return last_factor;
+}
+
+double quantile_of(double probability) {
+  thread_local double last_probability = std::numeric_limits<double>::quiet_NaN();
+  thread_local double last_z = 0;
+  if (probability != last_probability) {
+    last_probability = probability;
+    last_z = normal_quantile(probability);
+  }
+  return last_z;
+}
+
+}  // namespace
+
 double hourly_rate(const DemandInput& demand, int year, int hour) {
-  const double daily = demand.requests_per_day * std::pow(1.0 + demand.growth_per_year, year - 1);
+  const double daily = demand.requests_per_day * growth_factor(demand.growth_per_year, year);
   return daily * demand.hourly_share[static_cast<std::size_t>(hour)] / 3600.0;
 }
 
 double provisioned_rate(const DemandInput& demand, int year, int hour) {
   const double mean_arrivals = hourly_rate(demand, year, hour) * demand.sizing_window_s;
   if (mean_arrivals <= 0) return 0;
-  const double z = normal_quantile(demand.peak_percentile);
+  const double z = quantile_of(demand.peak_percentile);
   const double arrivals = mean_arrivals + z * std::sqrt(mean_arrivals) + 0.5;
   return std::max(arrivals, mean_arrivals) / demand.sizing_window_s;
 }

@@ -7,6 +7,7 @@
 #include "check_cmd.hpp"
 #include "commands.hpp"
 #include "diff_cmd.hpp"
+#include "explore_cmds.hpp"
 #include "tco/catalog/catalog.hpp"
 #include "tco/config/diagnostics.hpp"
 #include "tco/report/report.hpp"
@@ -67,7 +68,8 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands{setup_run(app, global), setup_catalog(app, global),
                                       setup_schema(app),           setup_validate(app, global),
                                       setup_fit(app, global), setup_calibrate(app, global),
-                                      setup_check(app, global), setup_diff(app, global)};
+                                      setup_check(app, global), setup_diff(app, global),
+                                      setup_sweep(app, global), setup_optimize(app, global)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

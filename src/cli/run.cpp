@@ -7,6 +7,8 @@
 #include "tco/catalog/catalog.hpp"
 #include "tco/catalog/costs.hpp"
 #include "tco/config/scenario.hpp"
+#include "tco/explore/monte_carlo.hpp"
+#include "tco/explore/parallel.hpp"
 #include "tco/plan/evaluate.hpp"
 #include "tco/report/documents.hpp"
 #include "tco/report/report.hpp"
@@ -24,6 +26,9 @@ struct RunOptions {
   RunFormat format = RunFormat::kTable;
   std::string output;
   report::CsvLayout layout = report::CsvLayout::kWide;
+  long long samples = 0;   ///< Monte Carlo samples (0 = deterministic only)
+  std::uint64_t seed = 1;
+  int jobs = 0;
 };
 
 // Colour only for a person at a terminal, and never with NO_COLOR set (no-color.org: present
@@ -79,6 +84,14 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
                   "value)")
       ->transform(CLI::CheckedTransformer(layouts, CLI::ignore_case))
       ->default_str("wide");
+  sub->add_option("--samples", options->samples,
+                  "Monte Carlo over the scenario's uncertainty: section: P10/P50/P90 of TCO, NPV "
+                  "and $/M tokens, probability of being cheapest, sensitivity ranking")
+      ->check(CLI::Range(0LL, 100000000LL));
+  sub->add_option("--seed", options->seed, "Seed of the Monte Carlo (same seed, same result)")
+      ->default_str("1");
+  sub->add_option("-j,--jobs", options->jobs, "Monte Carlo threads (default: one per core)")
+      ->check(CLI::NonNegativeNumber);
   return {sub, [options, &global] {
             const auto catalog = catalog::load_catalog(global.resolved_data_dir());
             const auto costs = catalog::load_cost_catalog(global.resolved_data_dir());
@@ -86,7 +99,12 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
             plan::PerformanceData performance;
             performance.profiles = global.load_profiles();
             performance.engine_timing = validate::load_engine_timing(global.resolved_data_dir());
-            const auto evaluation = plan::evaluate(scenario, performance);
+            auto evaluation = plan::evaluate(scenario, performance);
+            if (options->samples > 0) {
+              evaluation.uncertainty =
+                  explore::run_monte_carlo(scenario, evaluation, options->samples, options->seed,
+                                           explore::thread_count(options->jobs));
+            }
             emit(options->output, render(evaluation, *options));
             return kExitOk;
           }};

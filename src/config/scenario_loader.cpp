@@ -98,6 +98,7 @@ class ScenarioBuilder {
     read_requirements(reader);
     read_finance(reader);
     read_options(reader.child("options"));
+    if (reader.has("uncertainty")) read_uncertainty(reader.child("uncertainty"));
     return std::move(scenario_);
   }
 
@@ -364,6 +365,52 @@ class ScenarioBuilder {
     }
   }
 
+  // Each driver: {low, high} (uniform), {distribution: triangular, low, mode, high} or
+  // {distribution: normal, mean, sd}; the schema checks keys and types, this checks the order.
+  void read_uncertainty(const NodeReader& uncertainty) {
+    for (const auto& item : uncertainty.node()) {
+      const std::string name = item.first.Scalar();
+      const NodeReader entry = uncertainty.child(name);
+      UncertainInput input;
+      input.driver = name;
+      input.distribution = entry.string("distribution");
+      const bool normal = input.distribution == "normal";
+      const std::vector<std::string> needed =
+          normal ? std::vector<std::string>{"mean", "sd"}
+          : input.distribution == "triangular" ? std::vector<std::string>{"low", "mode", "high"}
+                                               : std::vector<std::string>{"low", "high"};
+      std::vector<std::string> missing;
+      for (const auto& key : needed) {
+        if (!entry.has(key)) missing.push_back(key);
+      }
+      if (!missing.empty()) {
+        diagnostics_.error(entry.location(), entry.path(),
+                           fmt::format("a {} distribution needs {}", input.distribution,
+                                       join(missing)));
+        continue;
+      }
+      if (normal) {
+        input.mean = entry.number("mean");
+        input.sd = entry.number("sd");
+        input.low = input.mode = input.high = input.mean;
+      } else {
+        input.low = entry.number("low");
+        input.high = entry.number("high");
+        input.mode = entry.has("mode") ? entry.number("mode") : (input.low + input.high) / 2;
+        if (!(input.low <= input.mode && input.mode <= input.high)) {
+          diagnostics_.error(entry.location(), entry.path(),
+                             fmt::format("needs low <= {}high (got low {}, {}high {})",
+                                         entry.has("mode") ? "mode <= " : "", input.low,
+                                         entry.has("mode") ? fmt::format("mode {}, ", input.mode)
+                                                           : "",
+                                         input.high));
+          continue;
+        }
+      }
+      scenario_.uncertainty.push_back(input);
+    }
+  }
+
   void read_costs(const NodeReader& entry, DeploymentOption& option) {
     if (!entry.has("costs")) return;
     std::vector<std::string> known;
@@ -566,15 +613,23 @@ class ScenarioBuilder {
 
 Scenario parse_scenario(const std::string& text, const std::string& file,
                         const catalog::Catalog& catalog, const catalog::CostCatalog& costs) {
-  Diagnostics diagnostics;
-  diagnostics.add_source(file, text);
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& error) {
+    Diagnostics diagnostics;
+    diagnostics.add_source(file, text);
     diagnostics.error(location_of(file, error.mark), {}, error.msg);
     throw InputError(diagnostics.format());
   }
+  return parse_scenario_tree(root, text, file, catalog, costs);
+}
+
+Scenario parse_scenario_tree(const YAML::Node& root, const std::string& text,
+                             const std::string& file, const catalog::Catalog& catalog,
+                             const catalog::CostCatalog& costs) {
+  Diagnostics diagnostics;
+  diagnostics.add_source(file, text);
   if (!root.IsMap()) {
     diagnostics.error({file, root.IsDefined() && !root.IsNull() ? 1 : 0, 1}, {},
                       "a scenario must be a YAML mapping (see `tco-plan schema`)");

@@ -148,7 +148,50 @@ SchemaPtr requirements_schema() {
       "What `tco-plan check` enforces.");
 }
 
+SchemaPtr uncertainty_schema() {
+  auto distribution = object_value(
+      {
+          {"distribution", with_default(enum_value({"uniform", "triangular", "normal"},
+                                                   "Shape of the distribution."),
+                                        "uniform")},
+          {"low", number_value("Lowest value (uniform, triangular).", 0)},
+          {"mode", number_value("Most likely value (triangular; default midway).", 0)},
+          {"high", number_value("Highest value (uniform, triangular).", 0)},
+          {"mean", number_value("Mean (normal).", 0)},
+          {"sd", number_value("Standard deviation (normal); samples are clipped at 0.", 0)},
+      },
+      "A range or distribution.");
+  std::vector<Field> fields;
+  for (const auto& driver : uncertain_drivers()) {
+    auto copy = std::make_shared<Schema>(*distribution);
+    copy->description = driver.description + (driver.multiplier
+                                                   ? " Multiplier of the deterministic value "
+                                                     "(1 = as given)."
+                                                   : " Absolute value.");
+    fields.push_back({driver.name, copy});
+  }
+  return object_value(std::move(fields),
+                      "Uncertain inputs for the Monte Carlo of `tco-plan run --samples N`.");
+}
+
 }  // namespace
+
+const std::vector<UncertainDriver>& uncertain_drivers() {
+  static const std::vector<UncertainDriver> drivers{
+      {"gpu_price", true, "GPU purchase price (on-prem and hybrid base)."},
+      {"cloud_price", true, "Cloud instance price, every tier."},
+      {"api_price", true, "Hosted-API token prices."},
+      {"electricity_price", true, "Electricity price at every site."},
+      {"requests_per_day", true, "Year-1 demand (requests per day)."},
+      {"throughput", true,
+       "Throughput per replica at the latency targets: the simulator's error (README accuracy "
+       "tables: median 10-13 % on throughput)."},
+      {"demand_growth", false, "Demand growth per year, as a fraction (0.3 = +30 %/yr)."},
+      {"api_price_decline", false, "Hosted-API price decline per year, as a fraction."},
+      {"hardware_life", false, "On-prem depreciation and refresh period, in years."},
+  };
+  return drivers;
+}
 
 SchemaPtr scenario_schema() {
   static const SchemaPtr schema = [] {
@@ -188,6 +231,7 @@ SchemaPtr scenario_schema() {
                   {"price_max_age_days",
                    integer_value("Prices older than this many days are flagged.", 1, {})}},
                  "Financial settings (defaults from data/costs.yaml).")},
+            {"uncertainty", uncertainty_schema()},
             {"gpus", map_of(all_optional(catalog::gpu_schema()),
                             "GPU overrides by id, or new GPUs (all required keys)."),
              false},

@@ -45,19 +45,22 @@ std::optional<double> age_days(const std::string& iso_date) {
 
 class Resolver {
  public:
-  Resolver(const config::Scenario& scenario, Evaluation& evaluation)
-      : scenario_(scenario), evaluation_(evaluation) {}
+  Resolver(const config::Scenario& scenario, Evaluation& evaluation, bool explain)
+      : scenario_(scenario), evaluation_(evaluation), explain_(explain) {}
+
+  [[nodiscard]] bool explain() const { return explain_; }
 
   /// A cost value: the option's override, else data/costs.yaml, else `fallback` (and a warning
   /// that no sourced default exists).
   double value(const DeploymentOption& option, const std::string& key, double fallback,
                bool warn_if_missing = true) {
-    const catalog::CostKey* declared = catalog::find_cost_key(key);
     auto shown = [&](double value_si) {
+      const catalog::CostKey* declared = catalog::find_cost_key(key);
       return declared->plain_number ? fmt::format("{:g}", value_si)
                                     : units::format_quantity(value_si, declared->dimension);
     };
     if (const auto found = option.costs.find(key); found != option.costs.end()) {
+      if (!explain_) return found->second;
       assume(fmt::format("{}: {}", option.name, key), shown(found->second),
              catalog::Provenance{fmt::format("{} ({}.costs.{})", scenario_.file, option.path, key),
                                  "", false, "", scenario_.file});
@@ -65,10 +68,11 @@ class Resolver {
     }
     if (const auto found = scenario_.costs.defaults.find(key);
         found != scenario_.costs.defaults.end()) {
+      if (!explain_) return found->second.value;
       assume(key, shown(found->second.value), found->second.provenance);
       return found->second.value;
     }
-    if (warn_if_missing) {
+    if (warn_if_missing && explain_) {
       warn(fmt::format("no sourced default for '{}': {} assumed; set {}.costs.{} in the scenario",
                        key, fallback, option.path, key));
     }
@@ -77,16 +81,17 @@ class Resolver {
 
   void assume(const std::string& name, const std::string& value,
               const catalog::Provenance& provenance) {
-    if (!seen_.insert(name).second) return;
+    if (!explain_ || !seen_.insert(name).second) return;
     evaluation_.assumptions.push_back(
         {name, value, provenance.source, provenance.as_of, provenance.estimate});
   }
 
   void warn(const std::string& text) {
-    if (warned_.insert(text).second) evaluation_.warnings.push_back(text);
+    if (explain_ && warned_.insert(text).second) evaluation_.warnings.push_back(text);
   }
 
   void check_age(const std::string& what, const std::string& as_of) {
+    if (!explain_) return;
     const double limit = scenario_.finance.price_max_age_days.value_or(
         scenario_.costs.defaults.count("price_max_age_days")
             ? scenario_.costs.defaults.at("price_max_age_days").value
@@ -100,6 +105,7 @@ class Resolver {
  private:
   const config::Scenario& scenario_;
   Evaluation& evaluation_;
+  bool explain_ = true;
   std::set<std::string> seen_;
   std::set<std::string> warned_;
 };
@@ -159,8 +165,10 @@ std::string exclusion_reason(const config::Scenario& scenario, const DeploymentO
   return {};
 }
 
-void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
-  Resolver resolver(scenario, evaluation);
+void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
+               const EvaluateSettings& settings) {
+  const CostFactors& factors = settings.factors;
+  Resolver resolver(scenario, evaluation, settings.explain);
   const auto& workload = scenario.workload;
   cost::Finance finance;
   finance.horizon_years = scenario.horizon_years;
@@ -179,8 +187,8 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
   evaluation.discount_rate = finance.discount_rate;
 
   cost::Workload demand;
-  demand.demand.requests_per_day = workload.requests_per_day;
-  demand.demand.growth_per_year = workload.growth_per_year;
+  demand.demand.requests_per_day = workload.requests_per_day * factors.requests_per_day;
+  demand.demand.growth_per_year = factors.demand_growth.value_or(workload.growth_per_year);
   demand.demand.hourly_share = workload.daily_profile == "custom"
                                    ? capacity::normalise(workload.hourly_weights)
                                    : capacity::named_profile(workload.daily_profile);
@@ -189,7 +197,7 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
   demand.output_tokens = static_cast<double>(workload.output_tokens);
   demand.redundancy_replicas = workload.redundancy;
   demand.headroom = workload.headroom;
-  if (workload.daily_profile == "business_hours") {
+  if (settings.explain && workload.daily_profile == "business_hours") {
     evaluation.assumptions.push_back(
         {"daily profile business_hours",
          "80 % of requests 09:00-17:00, 20 % over the other 16 hours (peak/mean 2.4)",
@@ -201,7 +209,8 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
   std::string note;  // why the option being costed has no cost
   auto replica_of = [&](const OptionResult& result) -> std::optional<cost::ReplicaCapacity> {
     if (!result.performance || !result.performance->at_targets) return std::nullopt;
-    return cost::ReplicaCapacity{result.performance->at_targets->requests_per_s,
+    return cost::ReplicaCapacity{result.performance->at_targets->requests_per_s *
+                                     factors.throughput,
                                  result.option.gpus_per_replica(), 1.0};
   };
 
@@ -215,11 +224,14 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
     }
     resolver.check_age(fmt::format("the {} purchase price", gpu.id),
                        gpu.purchase_price->provenance.as_of);
-    resolver.assume(fmt::format("{} purchase price", gpu.id),
-                    units::format_quantity(gpu.purchase_price->value_usd, units::Dimension::kMoney),
-                    gpu.purchase_price->provenance);
+    if (resolver.explain()) {
+      resolver.assume(fmt::format("{} purchase price", gpu.id),
+                      units::format_quantity(gpu.purchase_price->value_usd,
+                                             units::Dimension::kMoney),
+                      gpu.purchase_price->provenance);
+    }
     cost::OnpremInputs in;
-    in.gpu_price_usd = gpu.purchase_price->value_usd;
+    in.gpu_price_usd = gpu.purchase_price->value_usd * factors.gpu_price;
     in.gpus_per_node = option.gpus_per_node;
     in.server_base_usd = resolver.value(option, "server_base_per_node", 0);
     in.networking_per_node_usd = resolver.value(option, "networking_per_node", 0);
@@ -227,8 +239,9 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
     in.installation_fraction = resolver.value(option, "installation_fraction", 0);
     in.spares_fraction = resolver.value(option, "spares_fraction", 0, false);
     in.maintenance_fraction = resolver.value(option, "maintenance_fraction_per_year", 0);
-    in.depreciation_years =
-        std::max(1, static_cast<int>(std::lround(resolver.value(option, "depreciation_years", 5))));
+    in.depreciation_years = std::max(
+        1, static_cast<int>(std::lround(factors.hardware_life_years.value_or(
+               resolver.value(option, "depreciation_years", 5)))));
     in.residual_fraction = resolver.value(option, "residual_fraction", 0);
     in.staff_cost_per_fte_usd = resolver.value(option, "staff_cost_per_fte_year", 0);
     in.license_per_gpu_year_usd = resolver.value(option, "software_license_per_gpu_year", 0);
@@ -250,18 +263,20 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
                           const std::optional<catalog::SourcedValue>& data_value,
                           const std::string& name, const std::string& default_key,
                           double fallback) {
-      const catalog::CostKey* declared = catalog::find_cost_key(default_key);
       auto shown = [&](double value_si) {
+        const catalog::CostKey* declared = catalog::find_cost_key(default_key);
         return declared->plain_number ? fmt::format("{:g}", value_si)
                                       : units::format_quantity(value_si, declared->dimension);
       };
       if (scenario_value) {
+        if (!resolver.explain()) return *scenario_value;
         resolver.assume(fmt::format("site {} {}", option.site, name), shown(*scenario_value),
                         {fmt::format("{} (sites.{})", scenario.file, option.site), "", false, "",
                          scenario.file});
         return *scenario_value;
       }
       if (data_value) {
+        if (!resolver.explain()) return data_value->value;
         resolver.assume(fmt::format("site {} {}", option.site, name), shown(data_value->value),
                         data_value->provenance);
         return data_value->value;
@@ -273,7 +288,8 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
     in.electricity_usd_per_j =
         site_value(site ? site->electricity_usd_per_j : std::nullopt,
                    data_site ? data_site->electricity_usd_per_j : std::nullopt, "electricity",
-                   "electricity_price", 0);
+                   "electricity_price", 0) *
+        factors.electricity_price;
     in.carbon_kg_per_j = site_value(site ? site->carbon_kg_per_j : std::nullopt,
                                     data_site ? data_site->carbon_kg_per_j : std::nullopt,
                                     "carbon", "carbon_intensity", 0);
@@ -304,11 +320,13 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
     }
     resolver.check_age(fmt::format("the {} {} price", instance->id, tier),
                        instance->provenance.as_of);
-    resolver.assume(fmt::format("{} {} per instance", instance->id, tier),
-                    units::format_quantity(price->second, units::Dimension::kMoneyPerHour),
-                    instance->provenance);
+    if (resolver.explain()) {
+      resolver.assume(fmt::format("{} {} per instance", instance->id, tier),
+                      units::format_quantity(price->second, units::Dimension::kMoneyPerHour),
+                      instance->provenance);
+    }
     cost::CloudInputs in;
-    in.instance_usd_per_s = price->second;
+    in.instance_usd_per_s = price->second * factors.cloud_price;
     in.gpus_per_instance = instance->gpus;
     in.follows_demand = option.fleet.empty()
                             ? (tier == "on_demand" || tier == "spot")
@@ -326,20 +344,23 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation) {
         result.cost_note = "no priced API offer";
         continue;
       }
-      if (offer->model != scenario.model.model.id) {
+      if (resolver.explain() && offer->model != scenario.model.model.id) {
         resolver.warn(fmt::format("option {}: offer {} serves {}, not {}", option.name, offer->id,
                                   offer->model, scenario.model.model.id));
       }
       resolver.check_age(fmt::format("the {} price", offer->id), offer->provenance.as_of);
-      resolver.assume(fmt::format("{} price", offer->id),
-                      fmt::format("{:.4g} USD/Mtok input, {:.4g} USD/Mtok output",
-                                  offer->input_usd_per_token * 1e6,
-                                  offer->output_usd_per_token * 1e6),
-                      offer->provenance);
+      if (resolver.explain()) {
+        resolver.assume(fmt::format("{} price", offer->id),
+                        fmt::format("{:.4g} USD/Mtok input, {:.4g} USD/Mtok output",
+                                    offer->input_usd_per_token * 1e6,
+                                    offer->output_usd_per_token * 1e6),
+                        offer->provenance);
+      }
       cost::ApiInputs in;
-      in.input_usd_per_token = offer->input_usd_per_token;
-      in.output_usd_per_token = offer->output_usd_per_token;
-      in.decline_per_year = scenario.finance.api_price_decline.value_or(0.0);
+      in.input_usd_per_token = offer->input_usd_per_token * factors.api_price;
+      in.output_usd_per_token = offer->output_usd_per_token * factors.api_price;
+      in.decline_per_year = factors.api_price_decline.value_or(
+          scenario.finance.api_price_decline.value_or(0.0));
       result.cost = cost::api_cost(demand, in, finance);
       continue;
     }

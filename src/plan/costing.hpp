@@ -14,6 +14,7 @@ namespace tco::plan {
 
 /// Costs every option of `evaluation` (whose performance is already computed) and the
 /// break-even months between them.
-void add_costs(const config::Scenario& scenario, Evaluation& evaluation);
+void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
+               const EvaluateSettings& settings = {});
 
 }  // namespace tco::plan

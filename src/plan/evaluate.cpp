@@ -18,7 +18,9 @@ void add_assumption(Evaluation& evaluation, std::string name, std::string value,
 
 }  // namespace
 
-Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& performance) {
+Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& performance,
+                    const EvaluateSettings& settings) {
+  const bool explain = settings.explain;
   Evaluation evaluation;
   const auto& catalog = scenario.catalog;
   const auto& model = scenario.model.model;
@@ -39,17 +41,18 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
   evaluation.weight_bytes_total =
       model::weight_bytes(evaluation.parameters, weight_dtype, expert_dtype, sixteen_bit);
 
-  add_assumption(evaluation, fmt::format("model {}", model.id),
-                 fmt::format("{} layers, hidden {}, {:.2f}B parameters", model.num_layers,
-                             model.hidden_size, evaluation.parameters.total() / 1e9),
-                 model.provenance);
-  add_assumption(evaluation, fmt::format("weights {}", catalog::dtype_name(weight_dtype.id)),
-                 fmt::format("{} bits per value", weight_dtype.bits_per_value),
-                 weight_dtype.provenance);
-  if (expert_dtype.id != weight_dtype.id) {
-    add_assumption(evaluation, fmt::format("experts {}", catalog::dtype_name(expert_dtype.id)),
-                   fmt::format("{} bits per value", expert_dtype.bits_per_value),
-                   expert_dtype.provenance);
+  if (explain) {
+    add_assumption(evaluation, fmt::format("model {}", model.id),
+                   fmt::format("{} layers, hidden {}, {:.2f}B parameters", model.num_layers,
+                               model.hidden_size, evaluation.parameters.total() / 1e9),
+                   model.provenance);
+    add_assumption(evaluation, fmt::format("weights {}", catalog::dtype_name(weight_dtype.id)),
+                   fmt::format("{} bits per value", weight_dtype.bits_per_value),
+                   weight_dtype.provenance);
+    if (expert_dtype.id != weight_dtype.id) {
+      add_assumption(evaluation, fmt::format("experts {}", catalog::dtype_name(expert_dtype.id)),
+                     fmt::format("{} bits per value", expert_dtype.bits_per_value),
+                     expert_dtype.provenance);
   }
   add_assumption(evaluation, fmt::format("KV cache {}", catalog::dtype_name(kv_dtype.id)),
                  fmt::format("{} bits per value", kv_dtype.bits_per_value), kv_dtype.provenance);
@@ -60,21 +63,22 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
                              units::format_gib(scenario.engine.runtime_overhead_bytes),
                              scenario.engine.max_batch, scenario.engine.max_tokens_per_step),
                  scenario.engine.provenance);
+  }
   const catalog::Model served = perf::as_served(model, scenario.engine);
-  if (served.sliding_window != model.sliding_window) {
+  if (explain && served.sliding_window != model.sliding_window) {
     evaluation.warnings.push_back(fmt::format(
         "engine {} does not apply {}'s {}-token sliding window by default: every layer is "
         "planned and timed with full attention (set the engine's window, then "
         "`engine: {{id: {}, applies_sliding_window: true}}`)",
         scenario.engine.id, model.id, model.sliding_window, scenario.engine.id));
   }
-  if (model.provenance.estimate) {
+  if (explain && model.provenance.estimate) {
     evaluation.warnings.push_back(fmt::format("model {}: {}", model.id,
                                               model.provenance.estimate_reason));
   }
 
   std::vector<std::string> gpus_seen;
-  for (const auto& option : scenario.options) {
+  for (const auto& option : settings.options ? *settings.options : scenario.options) {
     OptionResult result;
     result.option = option;
     const catalog::Gpu* gpu = option.gpu.empty() ? nullptr : catalog.find_gpu(option.gpu);
@@ -119,9 +123,18 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
       result_performance.calibrated = replica.profile->calibrated;
       result_performance.kv_concurrency = perf::max_concurrency(replica, traffic);
       result_performance.max_throughput = perf::serve_max_throughput(replica, traffic);
-      result_performance.at_targets = perf::best_under_targets(
-          replica, traffic, {scenario.workload.slo.ttft_s, scenario.workload.slo.tpot_s});
-      if (!result_performance.at_targets) {
+      if (settings.roofline_bound) {
+        perf::ServingPoint bound = result_performance.max_throughput;
+        bound.output_tokens_per_s = bound.roofline_output_tokens_per_s;
+        bound.requests_per_s = bound.roofline_output_tokens_per_s / traffic.output_tokens;
+        result_performance.at_targets = bound;
+      } else {
+        result_performance.at_targets = perf::best_under_targets(
+            replica, traffic, {scenario.workload.slo.ttft_s, scenario.workload.slo.tpot_s});
+      }
+      if (!explain) {
+        // numbers only
+      } else if (!result_performance.at_targets) {
         result_performance.limited_by = "latency targets missed even at one request";
       } else if (result_performance.at_targets->concurrency >=
                  static_cast<double>(result_performance.kv_concurrency)) {
@@ -132,7 +145,7 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
             fmt::format("latency targets ({}-bound step)",
                         perf::bound_name(result_performance.at_targets->bound));
       }
-      if (!replica.profile->calibrated) {
+      if (explain && !replica.profile->calibrated) {
         evaluation.warnings.push_back(fmt::format(
             "option {}: GPU {} has no measured kernel profile; its performance uses the generic "
             "efficiency curve (uncalibrated)",
@@ -140,7 +153,8 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
       }
       result.performance = result_performance;
     }
-    if (std::find(gpus_seen.begin(), gpus_seen.end(), gpu->id) == gpus_seen.end()) {
+    if (explain &&
+        std::find(gpus_seen.begin(), gpus_seen.end(), gpu->id) == gpus_seen.end()) {
       gpus_seen.push_back(gpu->id);
       add_assumption(evaluation, fmt::format("GPU {}", gpu->id),
                      fmt::format("{} memory, {}/s", units::format_gib(gpu->memory_bytes),
@@ -154,14 +168,31 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
     }
     evaluation.options.push_back(std::move(result));
   }
-  add_costs(scenario, evaluation);
-  if (!model.license.empty() || !model.publisher.empty()) {
+  add_costs(scenario, evaluation, settings);
+  if (explain && (!model.license.empty() || !model.publisher.empty())) {
     evaluation.assumptions.push_back(
         {"model licence and origin",
          fmt::format("{}; {} ({})", model.license.empty() ? "licence not stated" : model.license,
                      model.publisher, model.publisher_country),
          model.provenance.source, model.provenance.as_of, false});
   }
+  return evaluation;
+}
+
+Evaluation recost(const config::Scenario& scenario, const Evaluation& evaluated,
+                  const EvaluateSettings& settings) {
+  Evaluation evaluation;
+  evaluation.options.reserve(evaluated.options.size());
+  for (const auto& result : evaluated.options) {
+    OptionResult copy;
+    copy.option = result.option;
+    copy.gpu = result.gpu;
+    copy.memory = result.memory;
+    copy.performance = result.performance;
+    copy.status = result.status;
+    evaluation.options.push_back(std::move(copy));
+  }
+  add_costs(scenario, evaluation, settings);
   return evaluation;
 }
 

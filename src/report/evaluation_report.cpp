@@ -5,6 +5,7 @@
 #include "evaluation_tables.hpp"
 #include "tco/report/report.hpp"
 #include "tco/units/units.hpp"
+#include "uncertainty_report.hpp"
 
 namespace tco::report {
 
@@ -33,6 +34,7 @@ std::string render_table(const plan::Evaluation& evaluation, const Style& style)
     out += "\n" + style.bold("Break-even (cumulative cost at or below the other option)") + "\n";
     for (const auto& [name, text] : break_even) out += fmt::format("  {}: {}\n", name, text);
   }
+  if (evaluation.uncertainty) out += uncertainty_table(*evaluation.uncertainty);
   out += "\n" + style.bold("Details") + "\n";
   for (const auto& result : evaluation.options) {
     if (result.memory) out += fmt::format("  {}: {}\n", result.option.name, result.memory->verdict);
@@ -183,12 +185,15 @@ std::string render_json(const plan::Evaluation& evaluation) {
                            {"estimate", assumption.estimate}});
   }
   out["assumptions"] = assumptions;
+  if (evaluation.uncertainty) out["uncertainty"] = uncertainty_json(*evaluation.uncertainty);
   return out.dump(2) + "\n";
 }
 
 std::string number(double value) { return fmt::format("{}", value); }
 
-std::string render_csv(const plan::Evaluation& evaluation) {
+}  // namespace
+
+std::vector<std::vector<std::string>> evaluation_csv_rows(const plan::Evaluation& evaluation) {
   std::vector<std::vector<std::string>> rows{
       {"option", "kind", "gpu", "tp", "pp", "ep", "model", "weight_dtype", "kv_dtype",
        "context_tokens", "capacity_bytes", "usable_bytes", "weights_bytes", "activation_bytes",
@@ -247,6 +252,14 @@ std::string render_csv(const plan::Evaluation& evaluation) {
     row.resize(rows.front().size());
     rows.push_back(std::move(row));
   }
+  return rows;
+}
+
+namespace {
+
+std::string render_csv(const plan::Evaluation& evaluation) {
+  auto rows = evaluation_csv_rows(evaluation);
+  if (evaluation.uncertainty) append_uncertainty_columns(rows, *evaluation.uncertainty);
   return to_csv(rows);
 }
 
@@ -295,6 +308,7 @@ std::string render_csv_long(const plan::Evaluation& evaluation) {
       add(year.year, "utilisation", "fraction", year.utilisation);
     }
   }
+  if (evaluation.uncertainty) append_uncertainty_rows(rows, *evaluation.uncertainty);
   return to_csv(rows);
 }
 

@@ -101,6 +101,15 @@ struct Requirements {
   std::optional<bool> air_gapped;
 };
 
+/// An uncertain input of `uncertainty:` (Monte Carlo, `tco-plan run --samples`). Multiplier
+/// drivers scale the deterministic value (1 = as written); absolute drivers replace it.
+struct UncertainInput {
+  std::string driver;                ///< key under `uncertainty:`, e.g. "gpu_price"
+  std::string distribution = "uniform";  ///< uniform | triangular | normal
+  double low = 1, mode = 1, high = 1;    ///< uniform/triangular bounds (and mode)
+  double mean = 1, sd = 0;               ///< normal; clipped at 0 (no negative prices)
+};
+
 struct Scenario {
   std::string file;
   int version = kScenarioVersion;
@@ -115,6 +124,7 @@ struct Scenario {
   Constraints constraints;
   Requirements requirements;
   Finance finance;
+  std::vector<UncertainInput> uncertainty;           ///< `uncertainty:`, in file order
   catalog::CostCatalog costs;                        ///< clouds, APIs, sites, cost defaults
   catalog::Catalog catalog;                          ///< with the scenario's overrides applied
   std::map<std::string, SourceLocation> locations;   ///< key path -> where it is written
@@ -130,6 +140,20 @@ struct Scenario {
 [[nodiscard]] Scenario load_scenario(const std::filesystem::path& path,
                                      const catalog::Catalog& catalog,
                                      const catalog::CostCatalog& costs = {});
+/// Same, from a YAML tree already parsed from `text` (which supplies the source lines shown in
+/// messages); `tco-plan sweep` edits the tree with --set before validation.
+[[nodiscard]] Scenario parse_scenario_tree(const YAML::Node& root, const std::string& text,
+                                           const std::string& file,
+                                           const catalog::Catalog& catalog,
+                                           const catalog::CostCatalog& costs = {});
+/// The `uncertainty:` drivers: name, whether it multiplies (true) or replaces the value, and
+/// what it applies to (for the schema and the README).
+struct UncertainDriver {
+  std::string name;
+  bool multiplier = true;
+  std::string description;
+};
+[[nodiscard]] const std::vector<UncertainDriver>& uncertain_drivers();
 /// Same, from text already in memory (`file` names it in messages).
 [[nodiscard]] Scenario parse_scenario(const std::string& text, const std::string& file,
                                       const catalog::Catalog& catalog,

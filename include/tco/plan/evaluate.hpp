@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tco/config/scenario.hpp"
+#include "tco/explore/uncertainty.hpp"
 #include "tco/model/architecture.hpp"
 #include "tco/perf/efficiency.hpp"
 #include "tco/perf/memory_plan.hpp"
@@ -47,6 +48,33 @@ struct OptionResult {
   std::string status;                         ///< e.g. "fits", "does not fit", "no GPUs"
 };
 
+/// Uncertain inputs of one Monte Carlo sample (`tco-plan run --samples`), applied where the cost
+/// model reads them. The defaults leave every result unchanged.
+struct CostFactors {
+  double gpu_price = 1;          ///< x GPU purchase price
+  double cloud_price = 1;        ///< x cloud instance price
+  double api_price = 1;          ///< x API token prices
+  double electricity_price = 1;  ///< x electricity price
+  double requests_per_day = 1;   ///< x year-1 demand
+  double throughput = 1;         ///< x requests/s one replica sustains at the targets
+  std::optional<double> demand_growth;        ///< replaces workload.growth_per_year
+  std::optional<double> api_price_decline;    ///< replaces finance.api_price_decline
+  std::optional<double> hardware_life_years;  ///< replaces depreciation_years (on-prem)
+};
+
+struct EvaluateSettings {
+  /// false: skip the assumption and warning texts (sweeps, the optimizer and Monte Carlo only
+  /// read the numbers); every number is the same.
+  bool explain = true;
+  CostFactors factors;
+  /// Options to evaluate instead of scenario.options (the optimizer's candidates).
+  const std::vector<config::DeploymentOption>* options = nullptr;
+  /// true: skip the search under the latency targets and cost each option at the pure-roofline
+  /// throughput of full KV occupancy, an upper bound of what any serving point reaches, so the
+  /// cost is a lower bound (the optimizer's branch and bound).
+  bool roofline_bound = false;
+};
+
 struct Evaluation {
   std::string scenario_name;
   std::string scenario_file;
@@ -63,6 +91,7 @@ struct Evaluation {
   double discount_rate = 0;
   std::vector<std::string> warnings;
   std::vector<Assumption> assumptions;
+  std::optional<explore::Uncertainty> uncertainty;  ///< Monte Carlo ranges (`run --samples`)
 };
 
 /// Measured kernel efficiencies and fitted engine overheads the simulator uses.
@@ -72,6 +101,12 @@ struct PerformanceData {
 };
 
 [[nodiscard]] Evaluation evaluate(const config::Scenario& scenario,
-                                  const PerformanceData& performance);
+                                  const PerformanceData& performance,
+                                  const EvaluateSettings& settings = {});
+
+/// The cost step alone over an evaluation whose performance is computed: what changes when only
+/// prices, demand or the throughput error vary (Monte Carlo), without re-running the simulator.
+[[nodiscard]] Evaluation recost(const config::Scenario& scenario, const Evaluation& evaluated,
+                                const EvaluateSettings& settings);
 
 }  // namespace tco::plan

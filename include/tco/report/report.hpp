@@ -22,6 +22,16 @@ enum class CsvLayout { kWide, kLong };
                                             CsvLayout layout = CsvLayout::kWide,
                                             bool colour = false);
 
+/// The wide CSV of `run --format csv` as cells: a header, then one row per option.
+[[nodiscard]] std::vector<std::vector<std::string>> evaluation_csv_rows(
+    const plan::Evaluation& evaluation);
+
+/// `tco-plan sweep`: one row per point and option, the varied values first (columns named by
+/// their --set path), then the columns of `run --format csv`.
+[[nodiscard]] std::string render_sweep_csv(const std::vector<std::string>& varied_paths,
+                                           const std::vector<std::vector<std::string>>& points,
+                                           const std::vector<plan::Evaluation>& evaluations);
+
 enum class CatalogKind { kGpus, kModels };
 [[nodiscard]] std::string render_catalog(const catalog::Catalog& catalog, CatalogKind kind,
                                          OutputFormat format);
