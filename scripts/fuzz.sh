@@ -75,7 +75,7 @@ run_target() {  # run_target TARGET: prints one summary line, log in $BUILD_DIR/
   [[ $target == scenario ]] && dict=(-dict="$BUILD_DIR/scenario.dict")
   # -timeout: one input running 10 s is a hang; -rss_limit_mb: 2 GiB is a leak or a blow-up.
   if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-     "$BUILD_DIR/fuzz_$target" "$corpus" "$BUILD_DIR/seeds/$target" "${dict[@]}" \
+     "$BUILD_DIR/tests/fuzz/fuzz_$target" "$corpus" "$BUILD_DIR/seeds/$target" "${dict[@]}" \
        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
        -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1; then
     echo "fuzz $target: ok ($(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" |
