@@ -19,8 +19,8 @@ namespace tco::fuzz {
 [[nodiscard]] std::string scenario(const std::uint8_t* data, std::size_t size);
 /// A measured-results CSV (`tco-plan validate`): parsed, and every valid row predicted.
 [[nodiscard]] std::string measured_csv(const std::uint8_t* data, std::size_t size);
-/// A microbenchmark results CSV (`tco-plan calibrate`): parsed, and profiles built for every GPU
-/// it calibrates.
+/// A microbenchmark results CSV (`tco-plan calibrate`): parsed, every row interpreted for its
+/// GPU, and the first calibratable GPU's profile built and written.
 [[nodiscard]] std::string microbench_csv(const std::uint8_t* data, std::size_t size);
 /// A Hugging Face config.json: read as a scenario's `model: {config: ...}` and, when valid,
 /// evaluated on one GPU.
