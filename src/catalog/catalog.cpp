@@ -70,9 +70,18 @@ const DtypeInfo& Catalog::dtype(Dtype id) const {
 std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream stream(path, std::ios::binary);
   if (!stream) throw config::InputError(fmt::format("cannot read '{}'", path.string()));
-  std::ostringstream buffer;
-  buffer << stream.rdbuf();
-  return buffer.str();
+  std::string text;
+  std::vector<char> piece(1 << 16);
+  while (stream.read(piece.data(), static_cast<std::streamsize>(piece.size())) ||
+         stream.gcount() > 0) {
+    text.append(piece.data(), static_cast<std::size_t>(stream.gcount()));
+    if (text.size() > config::kMaxInputFileBytes) {
+      throw FileTooLarge(fmt::format("{}: error: larger than {} MiB, the most an input file may "
+                                     "be (is it the right file?)\n",
+                                     path.string(), config::kMaxInputFileBytes >> 20));
+    }
+  }
+  return text;
 }
 
 Catalog load_catalog(const std::filesystem::path& data_dir) {

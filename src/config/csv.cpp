@@ -44,6 +44,10 @@ void on_record(int /*terminator*/, void* pointer) {
 }  // namespace
 
 CsvTable parse_csv(std::string_view text, const std::string& file) {
+  if (Diagnostics diagnostics; !check_utf8(text, file, diagnostics)) {
+    diagnostics.add_source(file, std::string(text));
+    throw InputError(diagnostics.format());
+  }
   csv_parser parser;
   if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
     throw InputError(fmt::format("{}: error: cannot initialise the CSV parser\n", file));

@@ -15,6 +15,62 @@ SourceLocation location_of(std::string_view file, const YAML::Mark& mark) {
   return {std::string(file), mark.line + 1, mark.column + 1};
 }
 
+std::size_t invalid_utf8_offset(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // Sequence length and the range of the second byte (RFC 3629 table), which excludes
+    // overlong forms, UTF-16 surrogates and code points above U+10FFFF.
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead == 0xe0) low = 0xa0;
+      if (lead == 0xed) high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead == 0xf0) low = 0x90;
+      if (lead == 0xf4) high = 0x8f;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    if (byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+SourceLocation location_of_offset(std::string_view file, std::string_view text,
+                                  std::size_t offset) {
+  offset = std::min(offset, text.size());
+  const std::string_view before = text.substr(0, offset);
+  const std::size_t newline = before.rfind('\n');
+  const auto line = std::count(before.begin(), before.end(), '\n') + 1;
+  const std::size_t column = newline == std::string_view::npos ? offset + 1 : offset - newline;
+  return {std::string(file), static_cast<int>(std::min<std::ptrdiff_t>(line, 1 << 30)),
+          static_cast<int>(std::min<std::size_t>(column, 1 << 30))};
+}
+
+bool check_utf8(std::string_view text, const std::string& file, Diagnostics& diagnostics) {
+  const std::size_t bad = invalid_utf8_offset(text);
+  if (bad == std::string_view::npos) return true;
+  diagnostics.error(location_of_offset(file, text, bad), {},
+                    fmt::format("byte 0x{:02x} is not valid UTF-8 (save the file as UTF-8)",
+                                static_cast<unsigned char>(text[bad])));
+  return false;
+}
+
 void Diagnostics::add_source(const std::string& file, std::string text) {
   std::vector<std::string> lines;
   std::istringstream stream(std::move(text));
@@ -43,11 +99,23 @@ std::string Diagnostics::format() const {
         where.line > static_cast<int>(lines->second.size())) {
       continue;
     }
-    const std::string& line = lines->second[static_cast<std::size_t>(where.line - 1)];
+    const std::string& full = lines->second[static_cast<std::size_t>(where.line - 1)];
+    // A very long line (minified JSON, a runaway value) is shown as a window around the
+    // column, so one error never prints megabytes.
+    constexpr std::size_t kShownWidth = 160;
+    std::string line = full;
+    int column = where.column;
+    if (full.size() > kShownWidth) {
+      const auto at = static_cast<std::size_t>(std::max(column - 1, 0));
+      const std::size_t start = at > kShownWidth / 2 ? at - kShownWidth / 2 : 0;
+      line = (start > 0 ? "..." : "") + full.substr(start, kShownWidth) +
+             (start + kShownWidth < full.size() ? "..." : "");
+      column = static_cast<int>(at - start) + 1 + (start > 0 ? 3 : 0);
+    }
     out += fmt::format("{:>5} | {}\n", where.line, line);
     // Tabs in the source line keep their width in the caret line so the caret lines up.
     std::string pad;
-    for (int i = 0; i + 1 < where.column && i < static_cast<int>(line.size()); ++i) {
+    for (int i = 0; i + 1 < column && i < static_cast<int>(line.size()); ++i) {
       pad += line[static_cast<std::size_t>(i)] == '\t' ? '\t' : ' ';
     }
     out += fmt::format("      | {}^\n", pad);

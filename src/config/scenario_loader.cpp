@@ -110,8 +110,10 @@ class ScenarioBuilder {
   void read_gpu_overrides(const NodeReader& gpus) {
     for (const auto& [id, entry] : gpus.entries()) {
       auto& known = scenario_.catalog.gpus;
+      // A named copy: clang before 16 cannot capture a structured binding (the fuzz build).
+      const std::string& gpu_id = id;
       auto existing = std::find_if(known.begin(), known.end(),
-                                   [&](const catalog::Gpu& gpu) { return gpu.id == id; });
+                                   [&](const catalog::Gpu& gpu) { return gpu.id == gpu_id; });
       if (existing != known.end()) {
         catalog::read_gpu(entry, *existing);
         existing->provenance.origin = fmt::format("{} (override of {})", file_,
@@ -613,6 +615,9 @@ class ScenarioBuilder {
 
 Scenario parse_scenario(const std::string& text, const std::string& file,
                         const catalog::Catalog& catalog, const catalog::CostCatalog& costs) {
+  Diagnostics diagnostics;
+  diagnostics.add_source(file, text);
+  if (!check_utf8(text, file, diagnostics)) throw InputError(diagnostics.format());
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -654,6 +659,9 @@ Scenario load_scenario(const std::filesystem::path& path, const catalog::Catalog
   if (why == nullptr) {
     try {
       text = catalog::read_text_file(path);
+    } catch (const catalog::FileTooLarge&) {
+      static_assert(kMaxInputFileBytes == std::size_t{16} << 20, "the message names the limit");
+      why = "larger than 16 MiB, the most an input file may be";
     } catch (const InputError&) {
       why = "not readable";
     }

@@ -2,23 +2,27 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
+#include "tco/catalog/catalog.hpp"
 
 namespace tco::config {
 
 std::optional<YAML::Node> load_yaml_file(const std::filesystem::path& path,
                                          Diagnostics& diagnostics) {
   const std::string file = path.string();
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
+  std::string text;
+  try {
+    text = catalog::read_text_file(path);
+  } catch (const catalog::FileTooLarge&) {
+    diagnostics.error({file, 0, 0}, {},
+                      fmt::format("larger than {} MiB, the most an input file may be",
+                                  kMaxInputFileBytes >> 20));
+    return std::nullopt;
+  } catch (const InputError&) {
     diagnostics.error({file, 0, 0}, {}, fmt::format("cannot read '{}'", file));
     return std::nullopt;
   }
-  std::ostringstream buffer;
-  buffer << stream.rdbuf();
-  const std::string text = buffer.str();
   diagnostics.add_source(file, text);
+  if (!check_utf8(text, file, diagnostics)) return std::nullopt;
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& error) {

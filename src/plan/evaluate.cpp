@@ -53,16 +53,23 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
       add_assumption(evaluation, fmt::format("experts {}", catalog::dtype_name(expert_dtype.id)),
                      fmt::format("{} bits per value", expert_dtype.bits_per_value),
                      expert_dtype.provenance);
-  }
-  add_assumption(evaluation, fmt::format("KV cache {}", catalog::dtype_name(kv_dtype.id)),
-                 fmt::format("{} bits per value", kv_dtype.bits_per_value), kv_dtype.provenance);
-  add_assumption(evaluation, fmt::format("engine {}", scenario.engine.id),
-                 fmt::format("memory fraction {:.2f}, runtime overhead {}, max batch {}, {} "
-                             "tokens per step",
-                             scenario.engine.memory_fraction,
-                             units::format_gib(scenario.engine.runtime_overhead_bytes),
-                             scenario.engine.max_batch, scenario.engine.max_tokens_per_step),
-                 scenario.engine.provenance);
+    }
+    add_assumption(evaluation, fmt::format("KV cache {}", catalog::dtype_name(kv_dtype.id)),
+                   fmt::format("{} bits per value", kv_dtype.bits_per_value), kv_dtype.provenance);
+    add_assumption(evaluation, fmt::format("engine {}", scenario.engine.id),
+                   fmt::format("memory fraction {:.2f}, runtime overhead {}, max batch {}, {} "
+                               "tokens per step",
+                               scenario.engine.memory_fraction,
+                               units::format_gib(scenario.engine.runtime_overhead_bytes),
+                               scenario.engine.max_batch, scenario.engine.max_tokens_per_step),
+                   scenario.engine.provenance);
+    if (scenario.workload.requests_per_day == 0) {
+      // Valid (a placeholder while sizing), but every per-token figure is then 0 / 0: say so
+      // rather than let a zero cost per million tokens look like a bargain.
+      evaluation.warnings.push_back(
+          "workload.requests_per_day is 0: nothing is served, so no capacity is sized, costs that "
+          "scale with traffic are 0 and cost per million tokens is not meaningful (shown as 0)");
+    }
   }
   const catalog::Model served = perf::as_served(model, scenario.engine);
   if (explain && served.sliding_window != model.sliding_window) {

@@ -226,17 +226,23 @@ std::vector<std::vector<std::string>> evaluation_csv_rows(const plan::Evaluation
       }
       row.push_back(fmt::format("{}", memory.max_sequences));
       row.push_back(memory.fits ? "true" : "false");
-      if (result.performance && result.performance->at_targets) {
+      if (result.performance) {
         const auto& performance = *result.performance;
-        const auto& point = *performance.at_targets;
         row.push_back(performance.calibrated ? "true" : "false");
-        for (const double value :
-             {point.concurrency, point.output_tokens_per_s,
-              point.output_tokens_per_s / option.gpus_per_replica(), point.ttft_s, point.tpot_s,
-              point.roofline_output_tokens_per_s,
-              performance.max_throughput.output_tokens_per_s}) {
-          row.push_back(number(value));
+        // With no point meeting the latency targets its columns stay empty, but the maximum
+        // throughput is still known (as in the JSON report).
+        if (performance.at_targets) {
+          const auto& point = *performance.at_targets;
+          for (const double value :
+               {point.concurrency, point.output_tokens_per_s,
+                point.output_tokens_per_s / option.gpus_per_replica(), point.ttft_s,
+                point.tpot_s, point.roofline_output_tokens_per_s}) {
+            row.push_back(number(value));
+          }
+        } else {
+          row.resize(row.size() + 6);
         }
+        row.push_back(number(performance.max_throughput.output_tokens_per_s));
       }
     }
     row.resize(rows.front().size() - kCostColumns);

@@ -61,8 +61,11 @@ void MeasuredRow::set(const std::string& column, std::string value) {
 double MeasuredRow::value() const { return *number(get("value")); }
 
 std::vector<MeasuredRow> read_measured(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  const config::CsvTable table = config::parse_csv(catalog::read_text_file(path), file);
+  return parse_measured(catalog::read_text_file(path), path.string());
+}
+
+std::vector<MeasuredRow> parse_measured(std::string_view text, const std::string& file) {
+  const config::CsvTable table = config::parse_csv(text, file);
   std::vector<int> positions;
   for (const auto& column : kMeasuredColumns) {
     const int position = table.column(column);

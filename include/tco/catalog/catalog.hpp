@@ -58,7 +58,15 @@ void read_provenance(const config::NodeReader& reader, Provenance& provenance);
 [[nodiscard]] Model model_from_hf_config(const std::filesystem::path& path,
                                          config::Diagnostics& diagnostics);
 
-/// Reads a file into a string; throws config::InputError naming the file when it cannot.
+/// Thrown by read_text_file for a file above config::kMaxInputFileBytes.
+class FileTooLarge : public config::InputError {
+ public:
+  using config::InputError::InputError;
+};
+
+/// Reads a file into a string; throws config::InputError naming the file when it cannot, and
+/// FileTooLarge ("file: error: ...") when it holds more than config::kMaxInputFileBytes (read
+/// in pieces, so /dev/zero or a pipe that never ends stops there too).
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
 
 }  // namespace tco::catalog

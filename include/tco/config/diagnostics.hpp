@@ -52,6 +52,21 @@ class InputError : public std::runtime_error {
   explicit InputError(std::string formatted) : std::runtime_error(std::move(formatted)) {}
 };
 
+/// Largest input file read (scenario, catalog, config.json, CSV): far above any real one, low
+/// enough that a wrong path (a log, a disk image, /dev/zero) fails at once instead of
+/// exhausting memory.
+inline constexpr std::size_t kMaxInputFileBytes = std::size_t{16} << 20;
+
+/// Byte offset of the first byte that does not belong to well-formed UTF-8 (overlong forms,
+/// surrogates and code points above U+10FFFF included), or std::string_view::npos.
+[[nodiscard]] std::size_t invalid_utf8_offset(std::string_view text);
+/// 1-based line and column (in bytes) of a byte offset.
+[[nodiscard]] SourceLocation location_of_offset(std::string_view file, std::string_view text,
+                                                std::size_t offset);
+/// Records an error at the first byte that is not UTF-8 and returns false, else returns true.
+/// Input must be UTF-8: reports quote it and JSON cannot carry anything else.
+bool check_utf8(std::string_view text, const std::string& file, Diagnostics& diagnostics);
+
 /// Edit-distance suggestion: the closest candidate within a small distance, or "".
 [[nodiscard]] std::string closest_match(std::string_view word,
                                         const std::vector<std::string>& candidates);

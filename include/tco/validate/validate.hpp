@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tco/catalog/catalog.hpp"
@@ -31,6 +32,9 @@ struct MeasuredRow {
 
 /// Reads a measured-results CSV; throws config::InputError naming file:line for bad rows.
 [[nodiscard]] std::vector<MeasuredRow> read_measured(const std::filesystem::path& path);
+/// Same, from text already in memory (`file` names it in messages).
+[[nodiscard]] std::vector<MeasuredRow> parse_measured(std::string_view text,
+                                                      const std::string& file);
 
 /// Everything a prediction needs besides the row.
 struct PredictionContext {
