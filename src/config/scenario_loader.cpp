@@ -622,8 +622,6 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& error) {
-    Diagnostics diagnostics;
-    diagnostics.add_source(file, text);
     diagnostics.error(location_of(file, error.mark), {}, error.msg);
     throw InputError(diagnostics.format());
   }
