@@ -3,7 +3,9 @@
 # incrementally.
 #   bash scripts/dev.sh demo   install, build, run the quick-start example
 #   bash scripts/dev.sh test   install, build (warnings are errors), run the whole test suite
-#   bash scripts/dev.sh sanitize  unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   bash scripts/dev.sh sanitize  the whole test suite (unit and CLI) under AddressSanitizer +
+#                                 UndefinedBehaviorSanitizer, in build-asan/
+#   bash scripts/dev.sh fuzz [S]  libFuzzer targets for S seconds each (scripts/fuzz.sh)
 #   bash scripts/dev.sh gpu    on a machine with an NVIDIA GPU: measure it (bench/cuda/run_on_gpu.sh)
 #   bash scripts/dev.sh approve   rewrite the golden files (tests/golden/) from the current build
 set -euo pipefail
@@ -17,7 +19,7 @@ PACKAGES=(build-essential cmake libcli11-dev libyaml-cpp-dev libfmt-dev libeigen
 TEST_PACKAGES=(chromium libreoffice-calc-nogui)
 BUILD_DIR=${TCO_BUILD_DIR:-build}
 
-install_missing() {  # install_missing [EXTRA PACKAGE...]
+install_missing() {  # install_missing [EXTRA_PACKAGE...]
   local missing=()
   for package in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
@@ -49,10 +51,17 @@ case "${1:-}" in
     ;;
   sanitize)
     install_missing
-    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTCO_WERROR=ON -DTCO_SANITIZERS=ON \
-          -DTCO_BUILD_BENCH=OFF >/dev/null
-    cmake --build build-asan -j "$(nproc)" --target tco_unit_tests
-    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$(nproc)" -L unit)
+    # Unit and CLI tests alike (the CLI tests run the instrumented executable). The sanitizers
+    # abort on the first report (no recovery).
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g" \
+          -DTCO_WERROR=ON -DTCO_SANITIZERS=ON -DTCO_BUILD_BENCH=OFF >/dev/null
+    cmake --build build-asan -j "$(nproc)" --target tco_unit_tests tco-plan
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+       UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$(nproc)")
+    ;;
+  fuzz)
+    install_missing clang  # libFuzzer comes with Debian's clang
+    bash scripts/fuzz.sh "${2:-60}"
     ;;
   gpu)
     shift
@@ -66,7 +75,7 @@ case "${1:-}" in
     echo "review with: git diff --stat tests/golden/ && git diff tests/golden/" >&2
     ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test|sanitize|approve|gpu [GPU_ID]" >&2
+    echo "usage: bash scripts/dev.sh demo|test|sanitize|fuzz [SECONDS]|approve|gpu [GPU_ID]" >&2
     exit 2
     ;;
 esac

@@ -25,6 +25,13 @@ fi
 if ! head -1 "$work/sweep.csv" | grep -q '^point,options\[0\].tp,workload.requests_per_day,option,'; then
   fail "sweep: header $(head -1 "$work/sweep.csv")"
 fi
+# Deterministic at any thread count: byte-identical CSV on 1 and 4 threads.
+run_cmd sweep_j1 sweep examples/01-quickstart.yaml --set 'options[0].tp=1,2' \
+  --set workload.requests_per_day=100000:300000:100000 -j 1 -o "$work/sweep_j1.csv"
+run_cmd sweep_j4 sweep examples/01-quickstart.yaml --set 'options[0].tp=1,2' \
+  --set workload.requests_per_day=100000:300000:100000 -j 4 -o "$work/sweep_j4.csv"
+cmp -s "$work/sweep_j1.csv" "$work/sweep_j4.csv" || fail "sweep: -j 1 and -j 4 differ"
+cmp -s "$work/sweep.csv" "$work/sweep_j1.csv" || fail "sweep: -j 1 differs from the default"
 run_cmd sweep_bad sweep examples/01-quickstart.yaml --set 'options[9].tp=1,2'
 expect_rc "sweep with a bad path" 2
 grep -q -- "--set options\[9\].tp=1: 'options' has 3 elements, no \[9\]" "$last_err" ||
@@ -45,6 +52,8 @@ fi
 grep -q '^Searched [0-9]* candidates' "$last_out" || fail "optimize: no search summary"
 [[ "$(csv_rows "$work/pareto.csv")" -ge 1 ]] || fail "optimize: empty Pareto front"
 head -1 "$work/pareto.csv" | grep -q ',npv_usd,.*,ttft_s,tpot_s,' || fail "optimize: Pareto header"
+run_cmd optimize_j1 optimize examples/01-quickstart.yaml --top 3 --gpus h100-sxm,h200-sxm,l40s -j 1
+cmp -s "$work/optimize.out" "$work/optimize_j1.out" || fail "optimize: -j 1 differs"
 run_cmd optimize_gpu optimize examples/01-quickstart.yaml --gpus h100-sxn
 expect_rc "optimize with an unknown GPU" 2
 grep -q "unknown GPU 'h100-sxn' (did you mean 'h100-sxm'?)" "$last_err" ||
