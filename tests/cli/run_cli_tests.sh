@@ -75,7 +75,7 @@ if [[ ! -s "$work/last.err" ]]; then fail "--data-dir without catalogs: nothing 
 examples=(examples/*.yaml)
 if [[ ${#examples[@]} -eq 0 || ! -e "${examples[0]}" ]]; then fail "no examples/*.yaml"; fi
 for example in "${examples[@]}"; do
-  for format in table json csv markdown html; do
+  for format in table json csv; do  # every format is compared with its golden file too
     run_cmd last run "$example" --format "$format"
     expect_rc "run $example --format $format" 0 || continue
     if [[ ! -s "$work/last.out" ]]; then fail "run $example --format $format: empty output"; fi
