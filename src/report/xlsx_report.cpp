@@ -64,8 +64,8 @@ class Workbook {
     const lxw_error error = workbook_close(book_);
     book_ = nullptr;
     if (error != LXW_NO_ERROR) {
-      throw std::runtime_error(fmt::format("cannot write the XLSX workbook: {}",
-                                           lxw_strerror(error)));
+      throw std::runtime_error(
+          fmt::format("cannot write the XLSX workbook: {}", lxw_strerror(error)));
     }
   }
   lxw_worksheet* sheet(const char* name) { return workbook_add_worksheet(book_, name); }
@@ -89,10 +89,9 @@ void text(lxw_worksheet* sheet, int row, int column, const std::string& value,
                          value.c_str(), format);
 }
 
-void number(lxw_worksheet* sheet, int row, int column, double value,
-            lxw_format* format = nullptr) {
-  worksheet_write_number(sheet, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(column),
-                         value, format);
+void number(lxw_worksheet* sheet, int row, int column, double value, lxw_format* format = nullptr) {
+  worksheet_write_number(sheet, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(column), value,
+                         format);
 }
 
 void formula(lxw_worksheet* sheet, int row, int column, const std::string& value,
@@ -157,7 +156,8 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
   const int total_column = years + 1;
   text(costs, row, 0, fmt::format("{} ({})", name, config::option_kind_name(result.option.kind)),
        book.bold());
-  for (int y = 0; y < years; ++y) text(costs, row, y + 1, fmt::format("year {}", y + 1), book.bold());
+  for (int y = 0; y < years; ++y)
+    text(costs, row, y + 1, fmt::format("year {}", y + 1), book.bold());
   text(costs, row, total_column, "total", book.bold());
   ++row;
   std::map<std::string, int> rows;  // line name -> row
@@ -199,26 +199,25 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
     const auto spares = add_input(book, inputs, name, "spares_fraction", in.spares_fraction,
                                   "fraction", src("spares_fraction"));
     const auto installation =
-        add_input(book, inputs, name, "installation_fraction", in.installation_fraction,
-                  "fraction", src("installation_fraction"));
+        add_input(book, inputs, name, "installation_fraction", in.installation_fraction, "fraction",
+                  src("installation_fraction"));
     const auto maintenance =
         add_input(book, inputs, name, "maintenance_fraction_per_year", in.maintenance_fraction,
                   "fraction/year", src("maintenance_fraction_per_year"));
     const auto staff_fte =
         add_input(book, inputs, name, "staff_fte", in.staff_fte, "FTE", src("staff_fte"));
-    const auto staff_cost = add_input(book, inputs, name, "staff_cost_per_fte_year_usd",
-                                      in.staff_cost_per_fte_usd, "USD/year",
-                                      src("staff_cost_per_fte_year"));
+    const auto staff_cost =
+        add_input(book, inputs, name, "staff_cost_per_fte_year_usd", in.staff_cost_per_fte_usd,
+                  "USD/year", src("staff_cost_per_fte_year"));
     const auto licence = add_input(book, inputs, name, "software_license_per_gpu_year_usd",
                                    in.license_per_gpu_year_usd, "USD/GPU/year",
                                    src("software_license_per_gpu_year"));
     const auto tdp = add_input(book, inputs, name, "gpu_tdp_w", in.server.gpu_tdp_w, "W",
                                source_of(evaluation, {"GPU " + gpu}));
-    const auto host = add_input(book, inputs, name, "host_power_per_node_w", in.server.host_w,
-                                "W", src("host_power_per_node"));
-    const std::string site = result.option.kind == config::OptionKind::kHybrid
-                                 ? std::string()
-                                 : result.option.site;
+    const auto host = add_input(book, inputs, name, "host_power_per_node_w", in.server.host_w, "W",
+                                src("host_power_per_node"));
+    const std::string site =
+        result.option.kind == config::OptionKind::kHybrid ? std::string() : result.option.site;
     const auto pue = add_input(book, inputs, name, "pue", in.pue, "ratio",
                                source_of(evaluation, {"site " + site + " pue", "default_pue"}));
     const auto electricity =
@@ -226,14 +225,14 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
                   in.electricity_usd_per_j * units::kJoulesPerKwh, "USD/kWh",
                   source_of(evaluation, {"site " + site + " electricity", "electricity_price"}));
     const auto escalation =
-        add_input(book, inputs, name, "electricity_escalation_per_year",
-                  in.electricity_escalation, "fraction/year", src("electricity_escalation"));
+        add_input(book, inputs, name, "electricity_escalation_per_year", in.electricity_escalation,
+                  "fraction/year", src("electricity_escalation"));
     std::optional<std::string> colocation;
     if (in.colocation_usd_per_w_s) {
-      colocation = add_input(
-          book, inputs, name, "colocation_usd_per_kw_month",
-          *in.colocation_usd_per_w_s * 1e3 * units::kSecondsPerMonth, "USD/kW/month",
-          source_of(evaluation, {"site " + site + " colocation", "colocation_price"}));
+      colocation =
+          add_input(book, inputs, name, "colocation_usd_per_kw_month",
+                    *in.colocation_usd_per_w_s * 1e3 * units::kSecondsPerMonth, "USD/kW/month",
+                    source_of(evaluation, {"site " + site + " colocation", "colocation_price"}));
     }
     // Derived per-node figures (formulas), as the cost model computes them (src/tco/cost.cpp).
     text(costs, row, 0, "hardware per node (USD)");
@@ -251,16 +250,17 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
 
     // Quantities from the tool's capacity and energy model.
     quantity("nodes bought (new and refresh)", [&](const cost::YearFlow& f) {
-      return std::round(f.capex / (in.gpus_per_node * in.gpu_price_usd + in.server_base_usd +
-                                   in.networking_per_node_usd + in.storage_per_node_usd) /
+      return std::round(f.capex /
+                        (in.gpus_per_node * in.gpu_price_usd + in.server_base_usd +
+                         in.networking_per_node_usd + in.storage_per_node_usd) /
                         (1 + in.spares_fraction) / (1 + in.installation_fraction));
     });
-    quantity("nodes installed", [](const cost::YearFlow& f) { return static_cast<double>(f.nodes); });
+    quantity("nodes installed",
+             [](const cost::YearFlow& f) { return static_cast<double>(f.nodes); });
     quantity("GPUs installed", [](const cost::YearFlow& f) { return static_cast<double>(f.gpus); });
-    const double hardware_value =
-        (in.gpus_per_node * in.gpu_price_usd + in.server_base_usd + in.networking_per_node_usd +
-         in.storage_per_node_usd) *
-        (1 + in.spares_fraction);
+    const double hardware_value = (in.gpus_per_node * in.gpu_price_usd + in.server_base_usd +
+                                   in.networking_per_node_usd + in.storage_per_node_usd) *
+                                  (1 + in.spares_fraction);
     quantity("hardware resold (node equivalents)", [&](const cost::YearFlow& f) {
       return hardware_value > 0 ? f.residual / hardware_value : 0.0;
     });
@@ -281,16 +281,14 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
                          colocation ? std::string("1") : pue, electricity, escalation, y);
     });
     money_line("colocation (USD)", [&](int y) {
-      return colocation ? fmt::format("{}*{}*{}*12", at("nodes installed", y), node_kw,
-                                      *colocation)
+      return colocation ? fmt::format("{}*{}*{}*12", at("nodes installed", y), node_kw, *colocation)
                         : std::string("0");
     });
     money_line("staff (USD)", [&](int) { return fmt::format("{}*{}", staff_fte, staff_cost); });
-    money_line("licences (USD)", [&](int y) {
-      return fmt::format("{}*{}", licence, at("GPUs installed", y));
-    });
-    money_lines = {"capex (USD)",  "maintenance (USD)", "energy (USD)", "colocation (USD)",
-                   "staff (USD)", "licences (USD)"};
+    money_line("licences (USD)",
+               [&](int y) { return fmt::format("{}*{}", licence, at("GPUs installed", y)); });
+    money_lines = {"capex (USD)",      "maintenance (USD)", "energy (USD)",
+                   "colocation (USD)", "staff (USD)",       "licences (USD)"};
   }
   if (result.cloud_inputs) {
     const auto& in = *result.cloud_inputs;
@@ -298,22 +296,23 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
                                  in.instance_usd_per_s * units::kSecondsPerHour, "USD/h",
                                  source_of(evaluation, {}));
     quantity("cloud instance-hours", [](const cost::YearFlow& f) { return f.burst_hours; });
-    money_line("cloud (USD)", [&](int y) {
-      return fmt::format("{}*{}", at("cloud instance-hours", y), price);
-    });
+    money_line("cloud (USD)",
+               [&](int y) { return fmt::format("{}*{}", at("cloud instance-hours", y), price); });
     money_lines.push_back("cloud (USD)");
   }
   if (result.api_inputs) {
     const auto& in = *result.api_inputs;
-    const auto input_price = add_input(book, inputs, name, "api_input_usd_per_mtok",
-                                       in.input_usd_per_token * 1e6, "USD/Mtok",
-                                       source_of(evaluation, {result.option.offer + " price"}));
-    const auto output_price = add_input(book, inputs, name, "api_output_usd_per_mtok",
-                                        in.output_usd_per_token * 1e6, "USD/Mtok",
-                                        source_of(evaluation, {result.option.offer + " price"}));
-    const auto decline = add_input(book, inputs, name, "api_price_decline_per_year",
-                                   in.decline_per_year, "fraction/year", "finance.api_price_decline");
-    quantity("input tokens (millions)", [](const cost::YearFlow& f) { return f.input_tokens / 1e6; });
+    const auto input_price =
+        add_input(book, inputs, name, "api_input_usd_per_mtok", in.input_usd_per_token * 1e6,
+                  "USD/Mtok", source_of(evaluation, {result.option.offer + " price"}));
+    const auto output_price =
+        add_input(book, inputs, name, "api_output_usd_per_mtok", in.output_usd_per_token * 1e6,
+                  "USD/Mtok", source_of(evaluation, {result.option.offer + " price"}));
+    const auto decline =
+        add_input(book, inputs, name, "api_price_decline_per_year", in.decline_per_year,
+                  "fraction/year", "finance.api_price_decline");
+    quantity("input tokens (millions)",
+             [](const cost::YearFlow& f) { return f.input_tokens / 1e6; });
     quantity("output tokens (millions)",
              [](const cost::YearFlow& f) { return f.output_tokens / 1e6; });
     money_line("api (USD)", [&](int y) {
@@ -358,12 +357,13 @@ std::string write_workbook(const plan::Evaluation& evaluation, const std::string
                                        "fraction/year", source_of(evaluation, {"discount_rate"}));
 
   text(summary, 0, 0, evaluation.scenario_name, book.bold());
-  text(summary, 1, 0, fmt::format("{} years; edit the yellow cells on Inputs, the totals follow",
-                                  evaluation.horizon_years));
+  text(summary, 1, 0,
+       fmt::format("{} years; edit the yellow cells on Inputs, the totals follow",
+                   evaluation.horizon_years));
   column = 0;
-  for (const char* header : {"option", "kind", "TCO (USD, workbook)", "NPV (USD, workbook)",
-                             "TCO (USD, tco-plan)", "NPV (USD, tco-plan)",
-                             "TCO difference (USD)", "status"}) {
+  for (const char* header :
+       {"option", "kind", "TCO (USD, workbook)", "NPV (USD, workbook)", "TCO (USD, tco-plan)",
+        "NPV (USD, tco-plan)", "TCO difference (USD)", "status"}) {
     text(summary, 3, column++, header, book.bold());
   }
   int summary_row = 4;
