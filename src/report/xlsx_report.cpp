@@ -113,6 +113,23 @@ std::string source_of(const plan::Evaluation& evaluation, const std::vector<std:
   return "default of the cost model (see Assumptions)";
 }
 
+const plan::OptionResult* find_option(const plan::Evaluation& evaluation, const std::string& name) {
+  for (const auto& result : evaluation.options) {
+    if (result.option.name == name) return &result;
+  }
+  return nullptr;
+}
+
+/// The instance price's source: the option's own instance, or a hybrid's burst option's.
+std::string cloud_source(const plan::Evaluation& evaluation, const plan::OptionResult& result) {
+  const auto* cloud = result.option.kind == config::OptionKind::kHybrid
+                          ? find_option(evaluation, result.option.burst)
+                          : &result;
+  if (cloud == nullptr) return source_of(evaluation, {});
+  const std::string tier = cloud->option.pricing.empty() ? "on_demand" : cloud->option.pricing;
+  return source_of(evaluation, {cloud->option.instance + " " + tier + " per instance"});
+}
+
 /// A defined-name-safe version of an option name.
 std::string safe_name(const std::string& name) {
   std::string out = "o_";
@@ -180,9 +197,11 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
 
   if (result.onprem_inputs) {
     const auto& in = *result.onprem_inputs;
-    const std::string gpu = result.gpu ? result.gpu->id : result.option.gpu;
-    std::string base_name = name;
-    if (result.option.kind == config::OptionKind::kHybrid) base_name = result.option.base;
+    // A hybrid's base is another option: its GPU and site hold the prices.
+    const std::string base_name =
+        result.option.kind == config::OptionKind::kHybrid ? result.option.base : name;
+    const auto* base = find_option(evaluation, base_name);
+    const std::string gpu = base && base->gpu ? base->gpu->id : result.option.gpu;
     const auto src = [&](const std::string& key) {
       return source_of(evaluation, {base_name + ": " + key, key});
     };
@@ -216,8 +235,7 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
                                source_of(evaluation, {"GPU " + gpu}));
     const auto host = add_input(book, inputs, name, "host_power_per_node_w", in.server.host_w, "W",
                                 src("host_power_per_node"));
-    const std::string site =
-        result.option.kind == config::OptionKind::kHybrid ? std::string() : result.option.site;
+    const std::string site = base ? base->option.site : result.option.site;
     const auto pue = add_input(book, inputs, name, "pue", in.pue, "ratio",
                                source_of(evaluation, {"site " + site + " pue", "default_pue"}));
     const auto electricity =
@@ -294,7 +312,7 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
     const auto& in = *result.cloud_inputs;
     const auto price = add_input(book, inputs, name, "cloud_instance_usd_per_hour",
                                  in.instance_usd_per_s * units::kSecondsPerHour, "USD/h",
-                                 source_of(evaluation, {}));
+                                 cloud_source(evaluation, result));
     quantity("cloud instance-hours", [](const cost::YearFlow& f) { return f.burst_hours; });
     money_line("cloud (USD)",
                [&](int y) { return fmt::format("{}*{}", at("cloud instance-hours", y), price); });
