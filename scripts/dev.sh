@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(build-essential cmake libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev catch2
+PACKAGES=(build-essential cmake pkg-config libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev catch2
           nlohmann-json3-dev libcsv-dev libxlsxwriter-dev libbenchmark-dev python3)
 # Only the test path needs these: the HTML report is rendered in headless Chromium and the CSV
 # and XLSX reports are opened and recalculated by LibreOffice (about 70 s to install from a

@@ -1,4 +1,4 @@
-// tco-plan run SCENARIO [--format table|json|csv|markdown|html] [-o FILE]
+// tco-plan run SCENARIO [--format table|json|csv|markdown|html|xlsx] [-o FILE]
 #include <unistd.h>
 
 #include <cstdlib>
@@ -19,7 +19,7 @@ namespace tco::cli {
 namespace {
 
 // The shared formats (table, json, csv) plus the document formats only `run` writes.
-enum class RunFormat { kTable, kJson, kCsv, kMarkdown, kHtml };
+enum class RunFormat { kTable, kJson, kCsv, kMarkdown, kHtml, kXlsx };
 
 struct RunOptions {
   std::string scenario;
@@ -50,6 +50,7 @@ std::string render(const plan::Evaluation& evaluation, const RunOptions& options
       return report::render_evaluation(evaluation, report::OutputFormat::kCsv, options.layout);
     case RunFormat::kMarkdown: return report::render_markdown(evaluation);
     case RunFormat::kHtml: return report::render_html(evaluation);
+    case RunFormat::kXlsx: return report::render_xlsx(evaluation);
   }
   return {};
 }
@@ -72,7 +73,8 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
                                                  {"json", RunFormat::kJson},
                                                  {"csv", RunFormat::kCsv},
                                                  {"markdown", RunFormat::kMarkdown},
-                                                 {"html", RunFormat::kHtml}};
+                                                 {"html", RunFormat::kHtml},
+                                                 {"xlsx", RunFormat::kXlsx}};
   sub->add_option("--format", options->format, "Output format")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->default_str("table");
@@ -93,6 +95,10 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("-j,--jobs", options->jobs, "Monte Carlo threads (default: one per core)")
       ->check(CLI::NonNegativeNumber);
   return {sub, [options, &global] {
+            if (options->format == RunFormat::kXlsx && options->output.empty() &&
+                isatty(STDOUT_FILENO) == 1) {
+              throw std::runtime_error("--format xlsx writes a binary workbook: give -o FILE");
+            }
             const auto catalog = catalog::load_catalog(global.resolved_data_dir());
             const auto costs = catalog::load_cost_catalog(global.resolved_data_dir());
             const auto scenario = config::load_scenario(options->scenario, catalog, costs);

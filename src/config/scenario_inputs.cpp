@@ -10,8 +10,12 @@ namespace {
 
 void flatten(const YAML::Node& node, const std::string& path, FlatInputs& out) {
   switch (node.Type()) {
-    case YAML::NodeType::Scalar: out.emplace_back(path, node.Scalar()); break;
-    case YAML::NodeType::Null: out.emplace_back(path, "null"); break;
+    case YAML::NodeType::Scalar:
+      out.emplace_back(path, node.Scalar());
+      break;
+    case YAML::NodeType::Null:
+      out.emplace_back(path, "null");
+      break;
     case YAML::NodeType::Sequence:
       for (std::size_t i = 0; i < node.size(); ++i) {
         const auto& item = node[i];
@@ -37,7 +41,8 @@ void flatten(const YAML::Node& node, const std::string& path, FlatInputs& out) {
         flatten(entry.second, path.empty() ? key : path + "." + key, out);
       }
       break;
-    case YAML::NodeType::Undefined: break;
+    case YAML::NodeType::Undefined:
+      break;
   }
 }
 

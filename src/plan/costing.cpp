@@ -362,6 +362,7 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
       in.decline_per_year = factors.api_price_decline.value_or(
           scenario.finance.api_price_decline.value_or(0.0));
       result.cost = cost::api_cost(demand, in, finance);
+      result.api_inputs = in;
       continue;
     }
     if (option.kind == OptionKind::kHybrid) {
@@ -389,6 +390,8 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
       }
       result.cost = cost::hybrid_cost(demand, *base_replica, *base_in, *burst_replica, *burst_in,
                                       finance, percentile);
+      result.onprem_inputs = base_in;
+      result.cloud_inputs = burst_in;
       continue;
     }
     const auto replica = replica_of(result);
@@ -401,11 +404,13 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
     if (option.kind == OptionKind::kOnprem) {
       if (const auto in = onprem_inputs(result)) {
         result.cost = cost::onprem_cost(demand, *replica, *in, finance);
+        result.onprem_inputs = in;
       } else {
         result.cost_note = note;
       }
     } else if (const auto in = cloud_inputs(result)) {
       result.cost = cost::cloud_cost(demand, *replica, *in, finance);
+      result.cloud_inputs = in;
     } else {
       result.cost_note = note;
     }

@@ -96,8 +96,8 @@ std::string human_percent(const ResultChange& row) {
 Rows input_rows(const ScenarioDiff& diff) {
   Rows rows{{"input", "base", "proposal"}};
   for (const auto& change : diff.inputs) {
-    rows.push_back({change.key, change.base.value_or("(absent)"),
-                    change.proposal.value_or("(absent)")});
+    rows.push_back(
+        {change.key, change.base.value_or("(absent)"), change.proposal.value_or("(absent)")});
   }
   return rows;
 }
@@ -106,8 +106,8 @@ Rows result_rows(const ScenarioDiff& diff) {
   Rows rows{{"option", "result", "base", "proposal", "change", "change %"}};
   for (const auto& row : diff.results) {
     rows.push_back({row.option, row.metric, row.base ? human(*row.base, row.unit) : "(absent)",
-                    row.proposal ? human(*row.proposal, row.unit) : "(absent)",
-                    human_change(row), human_percent(row)});
+                    row.proposal ? human(*row.proposal, row.unit) : "(absent)", human_change(row),
+                    human_percent(row)});
   }
   return rows;
 }
@@ -141,9 +141,11 @@ std::string render_json(const ScenarioDiff& diff) {
   using nlohmann::ordered_json;
   ordered_json out;
   out["schema_version"] = kDiffSchemaVersion;
-  out["base"] = {{"file", diff.base_file}, {"name", diff.base_name},
+  out["base"] = {{"file", diff.base_file},
+                 {"name", diff.base_name},
                  {"lowest_npv_option", diff.base_lowest_npv}};
-  out["proposal"] = {{"file", diff.proposal_file}, {"name", diff.proposal_name},
+  out["proposal"] = {{"file", diff.proposal_file},
+                     {"name", diff.proposal_name},
                      {"lowest_npv_option", diff.proposal_lowest_npv}};
   auto optional_text = [](const std::optional<std::string>& value) {
     return value ? ordered_json(*value) : ordered_json(nullptr);
@@ -209,8 +211,9 @@ ScenarioDiff diff_scenarios(const plan::Evaluation& base, const config::FlatInpu
   }
 
   auto find = [](const plan::Evaluation& evaluation, const std::string& name) {
-    const auto it = std::find_if(evaluation.options.begin(), evaluation.options.end(),
-                                 [&](const plan::OptionResult& r) { return r.option.name == name; });
+    const auto it =
+        std::find_if(evaluation.options.begin(), evaluation.options.end(),
+                     [&](const plan::OptionResult& r) { return r.option.name == name; });
     return it == evaluation.options.end() ? nullptr : &*it;
   };
   for (const auto& result : base.options) {
@@ -232,7 +235,8 @@ ScenarioDiff diff_scenarios(const plan::Evaluation& base, const config::FlatInpu
       if (!best) return std::nullopt;
       return (*best->cost).*member;
     };
-    diff.results.push_back({"lowest NPV", "NPV", "USD", value(base_best, &cost::OptionCost::npv_usd),
+    diff.results.push_back({"lowest NPV", "NPV", "USD",
+                            value(base_best, &cost::OptionCost::npv_usd),
                             value(proposal_best, &cost::OptionCost::npv_usd)});
     diff.results.push_back({"lowest NPV", "TCO", "USD",
                             value(base_best, &cost::OptionCost::total_usd),
@@ -246,10 +250,11 @@ ScenarioDiff diff_scenarios(const plan::Evaluation& base, const config::FlatInpu
 
 std::string render_diff(const ScenarioDiff& diff, DiffFormat format) {
   switch (format) {
-    case DiffFormat::kJson: return render_json(diff);
+    case DiffFormat::kJson:
+      return render_json(diff);
     case DiffFormat::kMarkdown: {
-      std::string out = fmt::format("## tco-plan diff: `{}` → `{}`\n\n", diff.base_file,
-                                    diff.proposal_file);
+      std::string out =
+          fmt::format("## tco-plan diff: `{}` → `{}`\n\n", diff.base_file, diff.proposal_file);
       out += fmt::format("- **base**: {}\n- **proposal**: {}\n- {}\n", diff.base_name,
                          diff.proposal_name, lowest_line(diff));
       out += "\n### Inputs changed\n\n";
@@ -258,9 +263,9 @@ std::string render_diff(const ScenarioDiff& diff, DiffFormat format) {
       return out;
     }
     case DiffFormat::kTable: {
-      std::string out = fmt::format("base      {}  ({})\nproposal  {}  ({})\n{}\n",
-                                    diff.base_name, diff.base_file, diff.proposal_name,
-                                    diff.proposal_file, lowest_line(diff));
+      std::string out =
+          fmt::format("base      {}  ({})\nproposal  {}  ({})\n{}\n", diff.base_name,
+                      diff.base_file, diff.proposal_name, diff.proposal_file, lowest_line(diff));
       out += "\nInputs changed\n";
       out += diff.inputs.empty() ? "  none\n" : align_columns(input_rows(diff));
       out += "\nResults\n" + align_columns(result_rows(diff));

@@ -57,18 +57,15 @@ std::string parallelism_text(const config::DeploymentOption& option) {
   return text;
 }
 
-std::vector<std::pair<std::string, std::string>> header_lines(
-    const plan::Evaluation& evaluation) {
+std::vector<std::pair<std::string, std::string>> header_lines(const plan::Evaluation& evaluation) {
   std::vector<std::pair<std::string, std::string>> lines;
   lines.emplace_back("Model", model_line(evaluation));
   const auto& model = evaluation.model;
   if (!model.publisher.empty() || !model.license.empty()) {
-    lines.emplace_back("Origin", fmt::format("{} ({}); licence: {}", model.publisher,
-                                             model.publisher_country.empty()
-                                                 ? "?"
-                                                 : model.publisher_country,
-                                             model.license.empty() ? "not stated"
-                                                                   : model.license));
+    lines.emplace_back("Origin",
+                       fmt::format("{} ({}); licence: {}", model.publisher,
+                                   model.publisher_country.empty() ? "?" : model.publisher_country,
+                                   model.license.empty() ? "not stated" : model.license));
   }
   lines.emplace_back("Engine", fmt::format("{}; context {:.0f} tokens per request",
                                            evaluation.engine_id, evaluation.context_tokens));
@@ -100,8 +97,8 @@ const plan::OptionResult* lowest_npv(const plan::Evaluation& evaluation) {
 
 Rows summary_rows(const plan::Evaluation& evaluation, const Style& style) {
   const auto* cheapest = lowest_npv(evaluation);
-  Rows rows{{"option", "kind", "fits", "GPUs", "nodes", "tok/s/replica", "TTFT", "TPOT",
-             "kWh/yr", "TCO", "NPV", "$/M tokens",
+  Rows rows{{"option", "kind", "fits", "GPUs", "nodes", "tok/s/replica", "TTFT", "TPOT", "kWh/yr",
+             "TCO", "NPV", "$/M tokens",
              cheapest ? "break-even vs " + cheapest->option.name : "break-even", "status"}};
   for (const auto& result : evaluation.options) {
     const auto& option = result.option;
@@ -204,8 +201,7 @@ Rows performance_rows(const plan::Evaluation& evaluation, const Style& style) {
     if (!result.performance) continue;
     const auto& performance = *result.performance;
     const double gpus = result.option.gpus_per_replica();
-    const std::string profile =
-        performance.calibrated ? "calibrated" : style.warn("UNCALIBRATED");
+    const std::string profile = performance.calibrated ? "calibrated" : style.warn("UNCALIBRATED");
     const std::string max_tokens =
         fmt::format("{:.0f}", performance.max_throughput.output_tokens_per_s);
     if (!performance.at_targets) {
@@ -253,20 +249,18 @@ Rows cost_rows(const plan::Evaluation& evaluation) {
                            : fmt::format("{}..{}", cost.years.front().gpus, cost.years.back().gpus);
     std::string status = "ok";
     if (cost.base_percentile) {
-      status = fmt::format("on-prem base at p{:.0f} of hourly demand",
-                           *cost.base_percentile * 100);
+      status = fmt::format("on-prem base at p{:.0f} of hourly demand", *cost.base_percentile * 100);
     }
-    rows.push_back({option.name, kind, option.kind == config::OptionKind::kApi ? "-" : gpus,
-                    units::format_money(cost.total_usd), units::format_money(cost.npv_usd),
-                    units::format_money(cost.eac_usd),
-                    fmt::format("{:.3f}", cost.usd_per_million_tokens),
-                    fmt::format("{:.3f}", cost.usd_per_million_output_tokens),
-                    means.kwh > 0 ? fmt::format("{:.0f}", means.kwh) : "-",
-                    means.t_co2 > 0 ? fmt::format("{:.1f}", means.t_co2) : "-",
-                    option.kind == config::OptionKind::kApi
-                        ? "-"
-                        : fmt::format("{:.0f} %", means.utilisation * 100),
-                    status});
+    rows.push_back(
+        {option.name, kind, option.kind == config::OptionKind::kApi ? "-" : gpus,
+         units::format_money(cost.total_usd), units::format_money(cost.npv_usd),
+         units::format_money(cost.eac_usd), fmt::format("{:.3f}", cost.usd_per_million_tokens),
+         fmt::format("{:.3f}", cost.usd_per_million_output_tokens),
+         means.kwh > 0 ? fmt::format("{:.0f}", means.kwh) : "-",
+         means.t_co2 > 0 ? fmt::format("{:.1f}", means.t_co2) : "-",
+         option.kind == config::OptionKind::kApi ? "-"
+                                                 : fmt::format("{:.0f} %", means.utilisation * 100),
+         status});
   }
   return rows;
 }

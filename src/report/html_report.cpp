@@ -21,7 +21,7 @@ constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
 constexpr std::size_t kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
 
 constexpr double kWidth = 760;
-constexpr double kLeft = 150;   // room for option names and axis labels
+constexpr double kLeft = 150;  // room for option names and axis labels
 constexpr double kRight = 20;
 constexpr double kTop = 30;
 constexpr double kBottom = 40;
@@ -30,11 +30,20 @@ std::string escape(const std::string& text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -81,9 +90,10 @@ std::string legend(const std::vector<std::string>& names, double y) {
       x = kLeft;
       y += 14;
     }
-    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
-                       "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\">{}</text>\n",
-                       x, y, kPalette[i % kPaletteSize], x + 14, y + 9, escape(names[i]));
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\">{}</text>\n",
+        x, y, kPalette[i % kPaletteSize], x + 14, y + 9, escape(names[i]));
     x += 24 + 7.0 * static_cast<double>(names[i].size());
   }
   return out;
@@ -103,8 +113,8 @@ std::vector<const plan::OptionResult*> costed(const plan::Evaluation& evaluation
 std::string cumulative_chart(const plan::Evaluation& evaluation) {
   const auto options = costed(evaluation);
   const double height = 334;
-  std::string out = svg_open("chart-cumulative-cost",
-                             "Cumulative cost per option (undiscounted, USD)", height);
+  std::string out =
+      svg_open("chart-cumulative-cost", "Cumulative cost per option (undiscounted, USD)", height);
   double max_cost = 0;
   std::size_t months = 1;
   for (const auto* result : options) {
@@ -120,30 +130,33 @@ std::string cumulative_chart(const plan::Evaluation& evaluation) {
   auto x_of = [&](double month) { return kLeft + plot_w * month / static_cast<double>(months); };
   auto y_of = [&](double usd) { return kTop + plot_h * (1 - usd / top); };
   for (double tick = 0; tick <= top + step / 2; tick += step) {
-    out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" "
-                       "class=\"grid\"/><text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" "
-                       "text-anchor=\"end\">{}</text>\n",
-                       kLeft, y_of(tick), kLeft + plot_w, y_of(tick), kLeft - 6, y_of(tick) + 4,
-                       escape(units::format_money(tick)));
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" "
+        "class=\"grid\"/><text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" "
+        "text-anchor=\"end\">{}</text>\n",
+        kLeft, y_of(tick), kLeft + plot_w, y_of(tick), kLeft - 6, y_of(tick) + 4,
+        escape(units::format_money(tick)));
   }
   for (int year = 0; year <= evaluation.horizon_years; ++year) {
     const double x = x_of(12.0 * year);
     if (12.0 * year > static_cast<double>(months)) break;
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"middle\">"
-                       "year {}</text>\n",
-                       x, kTop + plot_h + 16, year);
+    out += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"middle\">"
+        "year {}</text>\n",
+        x, kTop + plot_h + 16, year);
   }
   std::vector<std::string> names;
   for (std::size_t i = 0; i < options.size(); ++i) {
     const auto& series = options[i]->cost->cumulative_by_month;
     std::string points;
     for (std::size_t m = 0; m < series.size(); ++m) {
-      points += fmt::format("{}{:.1f},{:.1f}", m == 0 ? "" : " ",
-                            x_of(static_cast<double>(m)), y_of(series[m]));
+      points += fmt::format("{}{:.1f},{:.1f}", m == 0 ? "" : " ", x_of(static_cast<double>(m)),
+                            y_of(series[m]));
     }
-    out += fmt::format("<polyline class=\"series\" data-option=\"{}\" fill=\"none\" "
-                       "stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
-                       escape(options[i]->option.name), kPalette[i % kPaletteSize], points);
+    out += fmt::format(
+        "<polyline class=\"series\" data-option=\"{}\" fill=\"none\" "
+        "stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
+        escape(options[i]->option.name), kPalette[i % kPaletteSize], points);
     names.push_back(options[i]->option.name);
   }
   out += legend(names, height - 32);
@@ -172,9 +185,10 @@ std::string stacked_bars(const std::string& id, const std::string& title,
   const double plot_w = kWidth - kLeft - kRight - 90;
   for (std::size_t r = 0; r < bars.size(); ++r) {
     const double y = kTop + row_h * static_cast<double>(r);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"end\">{}"
-                       "</text>\n",
-                       kLeft - 6, y + 15, escape(bars[r].label));
+    out += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"end\">{}"
+        "</text>\n",
+        kLeft - 6, y + 15, escape(bars[r].label));
     double x = kLeft;
     double total = 0;
     for (std::size_t c = 0; c < bars[r].parts.size(); ++c) {
@@ -182,12 +196,12 @@ std::string stacked_bars(const std::string& id, const std::string& title,
       total += value;
       if (value <= 0 || max_total <= 0) continue;
       const double w = plot_w * value / max_total;
-      out += fmt::format("<rect class=\"bar\" data-option=\"{}\" data-category=\"{}\" "
-                         "data-value=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-                         "height=\"18\" fill=\"{}\"><title>{}: {}</title></rect>\n",
-                         escape(bars[r].label), escape(categories[c]), value, x, y + 2, w,
-                         kPalette[c % kPaletteSize], escape(categories[c]),
-                         escape(format_value(value)));
+      out += fmt::format(
+          "<rect class=\"bar\" data-option=\"{}\" data-category=\"{}\" "
+          "data-value=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+          "height=\"18\" fill=\"{}\"><title>{}: {}</title></rect>\n",
+          escape(bars[r].label), escape(categories[c]), value, x, y + 2, w,
+          kPalette[c % kPaletteSize], escape(categories[c]), escape(format_value(value)));
       x += w;
     }
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\">{}{}</text>\n", x + 6,
@@ -199,8 +213,14 @@ std::string stacked_bars(const std::string& id, const std::string& title,
 }
 
 std::string cost_breakdown_chart(const plan::Evaluation& evaluation) {
-  const std::vector<std::string> categories{"capex net of resale", "maintenance", "energy",
-                                            "colocation", "staff", "licences", "cloud", "api"};
+  const std::vector<std::string> categories{"capex net of resale",
+                                            "maintenance",
+                                            "energy",
+                                            "colocation",
+                                            "staff",
+                                            "licences",
+                                            "cloud",
+                                            "api"};
   std::vector<Bar> bars;
   for (const auto* result : costed(evaluation)) {
     Bar bar{result->option.name, std::vector<double>(categories.size(), 0.0), ""};
@@ -216,16 +236,15 @@ std::string cost_breakdown_chart(const plan::Evaluation& evaluation) {
     }
     bars.push_back(std::move(bar));
   }
-  return stacked_bars("chart-cost-breakdown",
-                      fmt::format("Cost by category over {} years (undiscounted, USD)",
-                                  evaluation.horizon_years),
-                      categories, bars, [](double v) { return units::format_money(v); });
+  return stacked_bars(
+      "chart-cost-breakdown",
+      fmt::format("Cost by category over {} years (undiscounted, USD)", evaluation.horizon_years),
+      categories, bars, [](double v) { return units::format_money(v); });
 }
 
 std::string memory_chart(const plan::Evaluation& evaluation) {
-  const std::vector<std::string> categories{"weights", "activation workspace",
-                                            "runtime overhead", "KV cache budget",
-                                            "reserved (not usable)"};
+  const std::vector<std::string> categories{"weights", "activation workspace", "runtime overhead",
+                                            "KV cache budget", "reserved (not usable)"};
   std::vector<Bar> bars;
   for (const auto& result : evaluation.options) {
     if (!result.memory) continue;
@@ -244,9 +263,9 @@ std::string memory_chart(const plan::Evaluation& evaluation) {
 /// all-KV-slots-busy point, joined, per option.
 std::string throughput_chart(const plan::Evaluation& evaluation) {
   const double height = 334;
-  std::string out = svg_open("chart-throughput-latency",
-                             "Throughput against latency per replica (output tokens/s vs TPOT)",
-                             height);
+  std::string out =
+      svg_open("chart-throughput-latency",
+               "Throughput against latency per replica (output tokens/s vs TPOT)", height);
   std::vector<const plan::OptionResult*> options;
   double max_tokens = 0;
   double max_tpot = 0;
@@ -270,16 +289,17 @@ std::string throughput_chart(const plan::Evaluation& evaluation) {
   auto x_of = [&](double tpot_s) { return kLeft + plot_w * tpot_s * 1e3 / x_top; };
   auto y_of = [&](double tokens) { return kTop + plot_h * (1 - tokens / y_top); };
   for (double tick = 0; tick <= y_top + y_step / 2; tick += y_step) {
-    out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" "
-                       "class=\"grid\"/><text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" "
-                       "text-anchor=\"end\">{:.0f} tok/s</text>\n",
-                       kLeft, y_of(tick), kLeft + plot_w, y_of(tick), kLeft - 6, y_of(tick) + 4,
-                       tick);
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" "
+        "class=\"grid\"/><text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" "
+        "text-anchor=\"end\">{:.0f} tok/s</text>\n",
+        kLeft, y_of(tick), kLeft + plot_w, y_of(tick), kLeft - 6, y_of(tick) + 4, tick);
   }
   for (double tick = 0; tick <= x_top + x_step / 2; tick += x_step) {
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"middle\">"
-                       "{:g} ms</text>\n",
-                       x_of(tick / 1e3), kTop + plot_h + 16, tick);
+    out += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"middle\">"
+        "{:g} ms</text>\n",
+        x_of(tick / 1e3), kTop + plot_h + 16, tick);
   }
   std::vector<std::string> names;
   for (std::size_t i = 0; i < options.size(); ++i) {
@@ -289,32 +309,36 @@ std::string throughput_chart(const plan::Evaluation& evaluation) {
     const auto& top = p.max_throughput;
     if (p.at_targets) {
       const auto& at = *p.at_targets;
-      out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" "
-                         "stroke=\"{}\" stroke-dasharray=\"4 3\"/>\n",
-                         x_of(at.tpot_s), y_of(at.output_tokens_per_s), x_of(top.tpot_s),
-                         y_of(top.output_tokens_per_s), colour);
-      out += fmt::format("<circle class=\"point at-targets\" data-option=\"{}\" cx=\"{:.1f}\" "
-                         "cy=\"{:.1f}\" r=\"5\" fill=\"{}\"><title>{} at the targets: {:.0f} "
-                         "tok/s, TPOT {}, TTFT {}</title></circle>\n",
-                         name, x_of(at.tpot_s), y_of(at.output_tokens_per_s), colour, name,
-                         at.output_tokens_per_s, escape(units::format_seconds(at.tpot_s)),
-                         escape(units::format_seconds(at.ttft_s)));
+      out += fmt::format(
+          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" "
+          "stroke=\"{}\" stroke-dasharray=\"4 3\"/>\n",
+          x_of(at.tpot_s), y_of(at.output_tokens_per_s), x_of(top.tpot_s),
+          y_of(top.output_tokens_per_s), colour);
+      out += fmt::format(
+          "<circle class=\"point at-targets\" data-option=\"{}\" cx=\"{:.1f}\" "
+          "cy=\"{:.1f}\" r=\"5\" fill=\"{}\"><title>{} at the targets: {:.0f} "
+          "tok/s, TPOT {}, TTFT {}</title></circle>\n",
+          name, x_of(at.tpot_s), y_of(at.output_tokens_per_s), colour, name, at.output_tokens_per_s,
+          escape(units::format_seconds(at.tpot_s)), escape(units::format_seconds(at.ttft_s)));
     }
-    out += fmt::format("<circle class=\"point max-throughput\" data-option=\"{}\" cx=\"{:.1f}\" "
-                       "cy=\"{:.1f}\" r=\"5\" fill=\"white\" stroke=\"{}\" stroke-width=\"2\">"
-                       "<title>{} all KV slots busy: {:.0f} tok/s, TPOT {}</title></circle>\n",
-                       name, x_of(top.tpot_s), y_of(top.output_tokens_per_s), colour, name,
-                       top.output_tokens_per_s, escape(units::format_seconds(top.tpot_s)));
+    out += fmt::format(
+        "<circle class=\"point max-throughput\" data-option=\"{}\" cx=\"{:.1f}\" "
+        "cy=\"{:.1f}\" r=\"5\" fill=\"white\" stroke=\"{}\" stroke-width=\"2\">"
+        "<title>{} all KV slots busy: {:.0f} tok/s, TPOT {}</title></circle>\n",
+        name, x_of(top.tpot_s), y_of(top.output_tokens_per_s), colour, name,
+        top.output_tokens_per_s, escape(units::format_seconds(top.tpot_s)));
     names.push_back(options[i]->option.name);
   }
   out += legend(names, height - 32);
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\" text-anchor=\"end\">"
-                     "filled: at the latency targets; open: all KV slots busy</text>\n",
-                     kWidth - kRight, height - 4);
+  out += fmt::format(
+      "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\" text-anchor=\"end\">"
+      "filled: at the latency targets; open: all KV slots busy</text>\n",
+      kWidth - kRight, height - 4);
   return out + "</svg>\n</figure>\n";
 }
 
-constexpr const char* kStyle = R"(body{font-family:sans-serif;margin:2em;color:#222;max-width:1200px}
+constexpr const char* kStyle =
+    R"(body{font-family:sans-serif;margin:2em;color:#222;max-width:1200px}
 table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.9em}
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
 th{background:#f2f2f2}

@@ -42,8 +42,8 @@ std::string pipe_table(const Rows& rows) {
 }  // namespace
 
 std::string render_markdown(const plan::Evaluation& evaluation) {
-  std::string out = fmt::format("# {}\n\n`{}`\n\n", cell(evaluation.scenario_name),
-                                evaluation.scenario_file);
+  std::string out =
+      fmt::format("# {}\n\n`{}`\n\n", cell(evaluation.scenario_name), evaluation.scenario_file);
   for (const auto& [label, text] : header_lines(evaluation)) {
     out += fmt::format("- **{}**: {}\n", label, text);
   }

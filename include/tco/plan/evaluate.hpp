@@ -42,6 +42,10 @@ struct OptionResult {
   std::optional<perf::MemoryPlan> memory;     ///< per GPU of a replica
   std::optional<Performance> performance;     ///< when it fits
   std::optional<cost::OptionCost> cost;       ///< multi-year cash flows, when it can be costed
+  // The prices and factors the cost model used (the XLSX report writes them as editable inputs).
+  std::optional<cost::OnpremInputs> onprem_inputs;  ///< on-prem, and a hybrid's base
+  std::optional<cost::CloudInputs> cloud_inputs;    ///< cloud, and a hybrid's burst
+  std::optional<cost::ApiInputs> api_inputs;
   std::string cost_note;                      ///< why there is no cost, or what it assumes
   std::string excluded;                       ///< constraint that excludes it ("" = allowed)
   std::map<std::string, std::optional<int>> break_even_month;  ///< vs each other costed option

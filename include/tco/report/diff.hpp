@@ -27,7 +27,7 @@ struct ResultChange {
   std::optional<double> base;
   std::optional<double> proposal;
 
-  [[nodiscard]] std::optional<double> change() const;          ///< proposal - base
+  [[nodiscard]] std::optional<double> change() const;           ///< proposal - base
   [[nodiscard]] std::optional<double> change_fraction() const;  ///< change / |base|, base != 0
 };
 

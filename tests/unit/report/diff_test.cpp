@@ -1,11 +1,11 @@
 // tco-plan diff on hand-built evaluations: input keys changed, added and removed; results per
 // option with absolute and relative change; the lowest-NPV headline; exact table rows.
-#include <catch2/catch.hpp>
+#include "tco/report/diff.hpp"
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "report_fixture.hpp"
-#include "tco/report/diff.hpp"
 
 using tco::report::ResultChange;
 
@@ -31,8 +31,8 @@ TEST_CASE("diff: inputs and results between two evaluations", "[report][diff]") 
   onprem.cost->npv_usd = 500e3;    // now below the API's 550 k$
   onprem.performance->at_targets->ttft_s = 0.5;
   proposal.options.pop_back();  // the excluded cloud option is gone
-  const tco::config::FlatInputs base_inputs{{"name", "A"}, {"options[onprem|h100].gpu", "h100-sxm"},
-                                            {"workload.slo.ttft", "2 s"}};
+  const tco::config::FlatInputs base_inputs{
+      {"name", "A"}, {"options[onprem|h100].gpu", "h100-sxm"}, {"workload.slo.ttft", "2 s"}};
   const tco::config::FlatInputs proposal_inputs{
       {"name", "A"}, {"options[onprem|h100].gpu", "h200-sxm"}, {"horizon_years", "4"}};
   const auto diff = tco::report::diff_scenarios(base, base_inputs, proposal, proposal_inputs);
@@ -70,8 +70,8 @@ TEST_CASE("diff: inputs and results between two evaluations", "[report][diff]") 
   CHECK(markdown.find("| onprem\\|h100 | TTFT | 250.0 ms | 500.0 ms | +250.0 ms | +100.0 % |\n") !=
         std::string::npos);
 
-  const auto json = nlohmann::json::parse(
-      tco::report::render_diff(diff, tco::report::DiffFormat::kJson));
+  const auto json =
+      nlohmann::json::parse(tco::report::render_diff(diff, tco::report::DiffFormat::kJson));
   CHECK(json["schema_version"] == 1);
   CHECK(json["inputs_changed"][1]["proposal"].is_null());
   bool found = false;

@@ -1,7 +1,6 @@
 // HTML report on a hand-built evaluation: self-contained (nothing to fetch), text escaped, the
 // four charts present with one series per costed option and the figures they were drawn from.
 #include <catch2/catch.hpp>
-
 #include <regex>
 
 #include "report_fixture.hpp"
@@ -35,13 +34,15 @@ TEST_CASE("html: self-contained, escaped, four charts", "[report][html]") {
   // Cumulative cost: the two costed options (the excluded cloud option is not drawn), 25 points
   // each (months 0..24).
   CHECK(count(html, "<polyline class=\"series\"") == 2);
-  const std::regex polyline("<polyline class=\"series\" data-option=\"api\"[^>]*points=\"([^\"]*)\"");
+  const std::regex polyline(
+      "<polyline class=\"series\" data-option=\"api\"[^>]*points=\"([^\"]*)\"");
   std::smatch match;
   REQUIRE(std::regex_search(html, match, polyline));
   CHECK(count(match[1].str(), ",") == 25);
   // Cost by category, summed over the two years: capex 600 k$, staff 2 x 50 k$; API 2 x 300 k$.
-  CHECK(count(html, "data-option=\"onprem|h100\" data-category=\"capex net of resale\" "
-                    "data-value=\"600000\"") == 1);
+  CHECK(count(html,
+              "data-option=\"onprem|h100\" data-category=\"capex net of resale\" "
+              "data-value=\"600000\"") == 1);
   CHECK(count(html, "data-option=\"onprem|h100\" data-category=\"staff\" data-value=\"100000\"") ==
         1);
   CHECK(count(html, "data-option=\"api\" data-category=\"api\" data-value=\"600000\"") == 1);
