@@ -275,7 +275,9 @@ OptimizeResult optimize(const config::Scenario& scenario, const plan::Performanc
   plan::EvaluateSettings full_settings;
   full_settings.explain = false;
   std::vector<double> best;  // objective of feasible plans found, ascending, at most top_n
-  const std::size_t batch = static_cast<std::size_t>(std::max(1, threads)) * 8;
+  // A fixed batch (not one per thread) so the pruning, and the counts the summary prints, are
+  // the same at any thread count.
+  constexpr std::size_t batch = 16;
   std::size_t next = 0;
   std::vector<std::size_t> evaluated;
   while (next < order.size()) {
