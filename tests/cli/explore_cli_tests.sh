@@ -52,8 +52,9 @@ fi
 grep -q '^Searched [0-9]* candidates' "$last_out" || fail "optimize: no search summary"
 [[ "$(csv_rows "$work/pareto.csv")" -ge 1 ]] || fail "optimize: empty Pareto front"
 head -1 "$work/pareto.csv" | grep -q ',npv_usd,.*,ttft_s,tpot_s,' || fail "optimize: Pareto header"
+run_cmd optimize_pruned optimize examples/01-quickstart.yaml --top 3 --gpus h100-sxm,h200-sxm,l40s
 run_cmd optimize_j1 optimize examples/01-quickstart.yaml --top 3 --gpus h100-sxm,h200-sxm,l40s -j 1
-cmp -s "$work/optimize.out" "$work/optimize_j1.out" || fail "optimize: -j 1 differs"
+cmp -s "$work/optimize_pruned.out" "$work/optimize_j1.out" || fail "optimize: -j 1 differs"
 run_cmd optimize_gpu optimize examples/01-quickstart.yaml --gpus h100-sxn
 expect_rc "optimize with an unknown GPU" 2
 grep -q "unknown GPU 'h100-sxn' (did you mean 'h100-sxm'?)" "$last_err" ||
