@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "evaluation_tables.hpp"
+#include "uncertainty_report.hpp"
 #include "tco/report/documents.hpp"
 #include "tco/units/units.hpp"
 
@@ -337,6 +338,99 @@ std::string throughput_chart(const plan::Evaluation& evaluation) {
   return out + "</svg>\n</figure>\n";
 }
 
+/// Horizontal interval bars on one money axis from 0 (or the lowest value) to the largest:
+/// [low, high] per row with a tick at `mid` (the P50, or the deterministic NPV for a tornado).
+struct Interval {
+  std::string label;
+  double low = 0;
+  double mid = 0;
+  double high = 0;
+  std::string note;
+};
+
+std::string interval_chart(const std::string& id, const std::string& title,
+                           const std::vector<Interval>& rows) {
+  const double row_h = 24;
+  const double height = kTop + row_h * static_cast<double>(rows.size()) + kBottom;
+  std::string out = svg_open(id, title, height);
+  double lo = 0;
+  double hi = 0;
+  for (const auto& row : rows) {
+    lo = std::min({lo, row.low, row.high});
+    hi = std::max({hi, row.low, row.high});
+  }
+  if (hi <= lo) hi = lo + 1;
+  const double plot_w = kWidth - kLeft - kRight - 60;
+  auto x_of = [&](double value) { return kLeft + plot_w * (value - lo) / (hi - lo); };
+  const double axis_y = kTop + row_h * static_cast<double>(rows.size()) + 4;
+  const double step = nice_step(hi - lo, 5);
+  for (double tick = std::ceil(lo / step) * step; tick <= hi + step * 1e-9; tick += step) {
+    out += fmt::format(
+        "<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
+        "<text x=\"{0:.1f}\" y=\"{3:.1f}\" class=\"axis\" text-anchor=\"middle\">{4}</text>\n",
+        x_of(tick), kTop, axis_y, axis_y + 14, escape(units::format_money(tick)));
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    const double y = kTop + row_h * static_cast<double>(r);
+    const double x0 = x_of(std::min(row.low, row.high));
+    const double x1 = x_of(std::max(row.low, row.high));
+    out += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"end\">{}</text>\n"
+        "<rect class=\"interval\" data-label=\"{}\" data-low=\"{}\" data-high=\"{}\" "
+        "x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"14\" fill=\"{}\">"
+        "<title>{}: {} .. {}{}</title></rect>\n"
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#000\" "
+        "stroke-width=\"2\"/>\n",
+        kLeft - 6, y + 13, escape(row.label), escape(row.label), row.low, row.high, x0, y + 2,
+        std::max(1.0, x1 - x0), kPalette[r % kPaletteSize], escape(row.label),
+        escape(units::format_money(row.low)), escape(units::format_money(row.high)),
+        row.note.empty() ? "" : " " + escape(row.note), x_of(row.mid), y, x_of(row.mid), y + 18);
+  }
+  return out + "</svg>\n</figure>\n";
+}
+
+/// The Monte Carlo section (`run --samples`): the P10-P90 range of NPV per option and the
+/// tornado of the option most often cheapest, beside the same tables as the other formats.
+std::string uncertainty_section(const plan::Evaluation& evaluation) {
+  const auto& uncertainty = *evaluation.uncertainty;
+  std::string out = "<h2>" + escape(uncertainty_title(uncertainty)) + "</h2>\n";
+  out += html_table(uncertainty_rows(uncertainty));
+  std::vector<Interval> ranges;
+  const explore::OptionUncertainty* likeliest = nullptr;
+  for (const auto& option : uncertainty.options) {
+    ranges.push_back({option.option, option.npv_usd.p10, option.npv_usd.p50, option.npv_usd.p90,
+                      fmt::format("(P50 {})", units::format_money(option.npv_usd.p50))});
+    if (likeliest == nullptr || option.probability_cheapest > likeliest->probability_cheapest) {
+      likeliest = &option;
+    }
+  }
+  out += interval_chart("chart-npv-range", "NPV per option, P10 to P90 (tick: P50), USD", ranges);
+  if (likeliest == nullptr) return out;
+  // The tornado moves one driver at a time from the deterministic inputs: tick at that NPV.
+  double deterministic_npv = likeliest->npv_usd.p50;
+  for (const auto& result : evaluation.options) {
+    if (result.option.name == likeliest->option && result.cost) {
+      deterministic_npv = result.cost->npv_usd;
+    }
+  }
+  std::vector<Interval> bars;
+  for (const auto& bar : likeliest->tornado) {
+    if (bar.swing_usd() == 0) continue;
+    bars.push_back({bar.driver, bar.npv_at_low_usd, deterministic_npv, bar.npv_at_high_usd,
+                    fmt::format("(driver {:.4g} .. {:.4g})", bar.value_low, bar.value_high)});
+  }
+  out += interval_chart("chart-tornado",
+                        "Sensitivity of NPV, " + likeliest->option +
+                            ": each driver alone at its P10 and P90 (tick: deterministic), USD",
+                        bars);
+  for (const auto& option : uncertainty.options) {
+    out += "<h3>Sensitivity of NPV: " + escape(option.option) + "</h3>\n" +
+           html_table(tornado_rows(option));
+  }
+  return out;
+}
+
 constexpr const char* kStyle =
     R"(body{font-family:sans-serif;margin:2em;color:#222;max-width:1200px}
 table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.9em}
@@ -371,6 +465,7 @@ std::string render_html(const plan::Evaluation& evaluation) {
          html_table(performance_rows(evaluation));
   out += fmt::format("<h2>{}</h2>\n", escape(cost_title(evaluation))) +
          html_table(cost_rows(evaluation));
+  if (evaluation.uncertainty) out += uncertainty_section(evaluation);
   const auto break_even = break_even_lines(evaluation);
   if (!break_even.empty()) {
     out += "<h3>Break-even (cumulative cost at or below the other option)</h3>\n<ul>\n";

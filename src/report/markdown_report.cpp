@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "evaluation_tables.hpp"
+#include "uncertainty_report.hpp"
 #include "tco/report/documents.hpp"
 
 namespace tco::report {
@@ -58,6 +59,15 @@ std::string render_markdown(const plan::Evaluation& evaluation) {
   if (!break_even.empty()) {
     out += "\n### Break-even (cumulative cost at or below the other option)\n\n";
     for (const auto& [name, text] : break_even) out += fmt::format("- **{}**: {}\n", name, text);
+  }
+  if (evaluation.uncertainty) {
+    const auto& uncertainty = *evaluation.uncertainty;
+    out += "\n## " + cell(uncertainty_title(uncertainty)) + "\n\n" +
+           pipe_table(uncertainty_rows(uncertainty));
+    for (const auto& option : uncertainty.options) {
+      out += fmt::format("\n### Sensitivity of NPV: {}\n\n", cell(option.option)) +
+             pipe_table(tornado_rows(option));
+    }
   }
   std::string details;
   for (const auto& result : evaluation.options) {

@@ -28,10 +28,12 @@ const explore::OptionUncertainty* find(const explore::Uncertainty& uncertainty,
 
 }  // namespace
 
-std::string uncertainty_table(const explore::Uncertainty& uncertainty) {
-  std::string out = fmt::format(
-      "\nUncertainty: {} Monte Carlo samples (seed {}) over {}\n", uncertainty.samples,
-      uncertainty.seed, fmt::join(uncertainty.drivers, ", "));
+std::string uncertainty_title(const explore::Uncertainty& uncertainty) {
+  return fmt::format("Uncertainty: {} Monte Carlo samples (seed {}) over {}", uncertainty.samples,
+                     uncertainty.seed, fmt::join(uncertainty.drivers, ", "));
+}
+
+std::vector<std::vector<std::string>> uncertainty_rows(const explore::Uncertainty& uncertainty) {
   std::vector<std::vector<std::string>> rows{{"option", "TCO P10/P50/P90", "NPV P10/P50/P90",
                                               "$/M tokens P10/P50/P90", "P(cheapest)"}};
   for (const auto& option : uncertainty.options) {
@@ -39,7 +41,25 @@ std::string uncertainty_table(const explore::Uncertainty& uncertainty) {
                     range(option.usd_per_million_tokens, false),
                     fmt::format("{:.0f} %", 100.0 * option.probability_cheapest)});
   }
-  out += align_columns(rows);
+  return rows;
+}
+
+std::vector<std::vector<std::string>> tornado_rows(const explore::OptionUncertainty& option) {
+  std::vector<std::vector<std::string>> rows{
+      {"driver", "P10 .. P90", "NPV at P10 .. P90", "swing"}};
+  for (const auto& bar : option.tornado) {
+    if (bar.swing_usd() == 0) continue;  // a driver this option does not depend on
+    rows.push_back({bar.driver, fmt::format("{:.4g} .. {:.4g}", bar.value_low, bar.value_high),
+                    fmt::format("{} .. {}", units::format_money(bar.npv_at_low_usd),
+                                units::format_money(bar.npv_at_high_usd)),
+                    units::format_money(bar.swing_usd())});
+  }
+  return rows;
+}
+
+std::string uncertainty_table(const explore::Uncertainty& uncertainty) {
+  std::string out = "\n" + uncertainty_title(uncertainty) + "\n";
+  out += align_columns(uncertainty_rows(uncertainty));
   out += "\nSensitivity of NPV (each driver alone at its P10 and P90; largest swing first)\n";
   for (const auto& option : uncertainty.options) {
     out += fmt::format("  {}\n", option.option);

@@ -9,6 +9,14 @@
 
 namespace tco::report {
 
+/// "Uncertainty: N Monte Carlo samples (seed S) over drivers".
+[[nodiscard]] std::string uncertainty_title(const explore::Uncertainty& uncertainty);
+/// Header + one row per option: TCO, NPV and $/M tokens P10/P50/P90, probability cheapest.
+[[nodiscard]] std::vector<std::vector<std::string>> uncertainty_rows(
+    const explore::Uncertainty& uncertainty);
+/// Header + one row per driver the option depends on (largest NPV swing first).
+[[nodiscard]] std::vector<std::vector<std::string>> tornado_rows(
+    const explore::OptionUncertainty& option);
 /// "Uncertainty" table (P10/P50/P90, probability cheapest) and the tornado of NPV per option.
 [[nodiscard]] std::string uncertainty_table(const explore::Uncertainty& uncertainty);
 [[nodiscard]] nlohmann::ordered_json uncertainty_json(const explore::Uncertainty& uncertainty);

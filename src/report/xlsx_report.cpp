@@ -360,6 +360,59 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
   return block;
 }
 
+/// `run --samples`: the Monte Carlo percentiles and the NPV tornado, as numbers (the samples
+/// themselves are not in the workbook, so these cells are values, not formulas).
+void write_uncertainty(Workbook& book, const explore::Uncertainty& uncertainty) {
+  auto* sheet = book.sheet("Uncertainty");
+  text(sheet, 0, 0,
+       fmt::format("{} Monte Carlo samples (seed {}) over {}", uncertainty.samples,
+                   uncertainty.seed, fmt::join(uncertainty.drivers, ", ")),
+       book.bold());
+  int column = 0;
+  for (const char* header :
+       {"option", "TCO P10 (USD)", "TCO P50 (USD)", "TCO P90 (USD)", "NPV P10 (USD)",
+        "NPV P50 (USD)", "NPV P90 (USD)", "USD per M tokens P10", "USD per M tokens P50",
+        "USD per M tokens P90", "probability cheapest"}) {
+    text(sheet, 2, column++, header, book.bold());
+  }
+  int row = 3;
+  for (const auto& option : uncertainty.options) {
+    text(sheet, row, 0, option.option);
+    column = 1;
+    for (const auto* p : {&option.total_usd, &option.npv_usd}) {
+      for (const double value : {p->p10, p->p50, p->p90}) number(sheet, row, column++, value, book.money());
+    }
+    for (const double value : {option.usd_per_million_tokens.p10,
+                               option.usd_per_million_tokens.p50,
+                               option.usd_per_million_tokens.p90}) {
+      number(sheet, row, column++, value);
+    }
+    number(sheet, row, column, option.probability_cheapest);
+    ++row;
+  }
+  row += 1;
+  column = 0;
+  for (const char* header : {"option", "driver", "driver P10", "driver P90", "NPV at P10 (USD)",
+                             "NPV at P90 (USD)", "swing (USD)"}) {
+    text(sheet, row, column++, header, book.bold());
+  }
+  ++row;
+  for (const auto& option : uncertainty.options) {
+    for (const auto& bar : option.tornado) {
+      text(sheet, row, 0, option.option);
+      text(sheet, row, 1, bar.driver);
+      number(sheet, row, 2, bar.value_low);
+      number(sheet, row, 3, bar.value_high);
+      number(sheet, row, 4, bar.npv_at_low_usd, book.money());
+      number(sheet, row, 5, bar.npv_at_high_usd, book.money());
+      number(sheet, row, 6, bar.swing_usd(), book.money());
+      ++row;
+    }
+  }
+  worksheet_set_column(sheet, 0, 1, 22, nullptr);
+  worksheet_set_column(sheet, 2, 10, 16, nullptr);
+}
+
 std::string write_workbook(const plan::Evaluation& evaluation, const std::string& path) {
   Workbook book(path);
   auto* summary = book.sheet("Summary");
@@ -424,6 +477,7 @@ std::string write_workbook(const plan::Evaluation& evaluation, const std::string
     text(assumptions, row, 4, a.estimate ? "yes" : "no");
     ++row;
   }
+  if (evaluation.uncertainty) write_uncertainty(book, *evaluation.uncertainty);
   worksheet_set_column(summary, 0, 0, 22, nullptr);
   worksheet_set_column(summary, 2, 6, 20, nullptr);
   worksheet_set_column(inputs.sheet, 0, 1, 32, nullptr);

@@ -77,6 +77,28 @@ run_cmd mc_csv run examples/10-uncertainty.yaml --samples 200 --format csv -o "$
 head -1 "$work/mc.csv" | grep -q ',npv_p10_usd,npv_p50_usd,npv_p90_usd,.*probability_cheapest' ||
   fail "run --samples csv: no percentile columns"
 [[ "$(csv_rows "$work/mc.csv")" == 3 ]] || fail "run --samples csv: rows"
+# Every document format carries it: Markdown tables, HTML tables and two charts.
+run_cmd mc_md run examples/10-uncertainty.yaml --samples 200 --format markdown
+grep -q '^## Uncertainty: 200 Monte Carlo samples' "$last_out" &&
+  grep -q '^### Sensitivity of NPV: onprem-h100' "$last_out" || fail "run --samples markdown"
+run_cmd mc_html run examples/10-uncertainty.yaml --samples 200 --format html
+for chart in chart-npv-range chart-tornado; do
+  grep -q "<svg id=\"$chart\"" "$last_out" || fail "run --samples html: no $chart"
+done
+[[ "$(grep -c 'class="interval" data-label="onprem-h100"' "$last_out")" == 1 ]] ||
+  fail "run --samples html: onprem-h100 has no NPV range bar"
+run_cmd mc_xlsx run examples/10-uncertainty.yaml --samples 200 --format xlsx -o "$work/mc.xlsx"
+expect_rc "run --samples --format xlsx" 0
+python3 - "$work/mc.xlsx" <<'PY' || fail "run --samples xlsx: no Uncertainty sheet with numbers"
+import re, sys, zipfile
+book = zipfile.ZipFile(sys.argv[1])
+names = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
+assert names[-1] == "Uncertainty", names
+sheet = book.read(f"xl/worksheets/sheet{len(names)}.xml").decode()
+# Row 4 (the first option): eleven cells, ten of them numbers (<v> without t="s").
+cells = re.findall(r'<c r="[A-K]4"([^>]*)>(.*?)</c>', sheet)
+assert len(cells) == 11 and sum('t="s"' not in attrs for attrs, _ in cells) == 10, cells
+PY
 run_cmd mc_none run examples/01-quickstart.yaml --samples 10
 expect_rc "run --samples without uncertainty:" 2
 grep -q -- "--samples needs an \`uncertainty:\` section" "$last_err" || fail "mc_none: $(cat "$last_err")"
