@@ -118,25 +118,6 @@ std::string lowest_line(const ScenarioDiff& diff) {
                      diff.proposal_lowest_npv.empty() ? "none" : diff.proposal_lowest_npv);
 }
 
-std::string markdown_table(const Rows& rows) {
-  std::string out;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    out += "|";
-    for (const auto& text : rows[r]) {
-      std::string escaped;
-      for (const char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-      out += " " + escaped + " |";
-    }
-    out += "\n";
-    if (r == 0) {
-      out += "|";
-      for (std::size_t i = 0; i < rows[r].size(); ++i) out += "---|";
-      out += "\n";
-    }
-  }
-  return out;
-}
-
 std::string render_json(const ScenarioDiff& diff) {
   using nlohmann::ordered_json;
   ordered_json out;
@@ -258,8 +239,8 @@ std::string render_diff(const ScenarioDiff& diff, DiffFormat format) {
       out += fmt::format("- **base**: {}\n- **proposal**: {}\n- {}\n", diff.base_name,
                          diff.proposal_name, lowest_line(diff));
       out += "\n### Inputs changed\n\n";
-      out += diff.inputs.empty() ? "none\n" : markdown_table(input_rows(diff));
-      out += "\n### Results\n\n" + markdown_table(result_rows(diff));
+      out += diff.inputs.empty() ? "none\n" : pipe_table(input_rows(diff));
+      out += "\n### Results\n\n" + pipe_table(result_rows(diff));
       return out;
     }
     case DiffFormat::kTable: {

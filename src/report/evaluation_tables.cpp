@@ -275,4 +275,34 @@ std::vector<std::pair<std::string, std::string>> break_even_lines(
   return lines;
 }
 
+// A pipe in a cell would end it; a newline would end the row.
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string pipe_table(const Rows& rows) {
+  std::string out;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    out += "|";
+    for (const auto& text : rows[r]) out += " " + markdown_cell(text) + " |";
+    out += "\n";
+    if (r == 0) {
+      out += "|";
+      for (std::size_t i = 0; i < rows[r].size(); ++i) out += "---|";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
 }  // namespace tco::report

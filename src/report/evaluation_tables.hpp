@@ -13,6 +13,11 @@ namespace tco::report {
 
 using Rows = std::vector<std::vector<std::string>>;
 
+/// Text for one Markdown table cell: `|` escaped (it would end the cell), newlines as spaces.
+[[nodiscard]] std::string markdown_cell(const std::string& text);
+/// A GitHub-flavoured pipe table (first row the header).
+[[nodiscard]] std::string pipe_table(const Rows& rows);
+
 /// Optional emphasis for terminal output (ANSI SGR codes); no-ops when `colour` is false.
 struct Style {
   bool colour = false;

@@ -8,43 +8,10 @@
 
 namespace tco::report {
 
-namespace {
-
-// A pipe in a cell would end it; a newline would end the row.
-std::string cell(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string pipe_table(const Rows& rows) {
-  std::string out;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    out += "|";
-    for (const auto& text : rows[r]) out += " " + cell(text) + " |";
-    out += "\n";
-    if (r == 0) {
-      out += "|";
-      for (std::size_t i = 0; i < rows[r].size(); ++i) out += "---|";
-      out += "\n";
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string render_markdown(const plan::Evaluation& evaluation) {
   std::string out =
-      fmt::format("# {}\n\n`{}`\n\n", cell(evaluation.scenario_name), evaluation.scenario_file);
+      fmt::format("# {}\n\n`{}`\n\n", markdown_cell(evaluation.scenario_name),
+                  evaluation.scenario_file);
   for (const auto& [label, text] : header_lines(evaluation)) {
     out += fmt::format("- **{}**: {}\n", label, text);
   }
@@ -62,10 +29,10 @@ std::string render_markdown(const plan::Evaluation& evaluation) {
   }
   if (evaluation.uncertainty) {
     const auto& uncertainty = *evaluation.uncertainty;
-    out += "\n## " + cell(uncertainty_title(uncertainty)) + "\n\n" +
+    out += "\n## " + markdown_cell(uncertainty_title(uncertainty)) + "\n\n" +
            pipe_table(uncertainty_rows(uncertainty));
     for (const auto& option : uncertainty.options) {
-      out += fmt::format("\n### Sensitivity of NPV: {}\n\n", cell(option.option)) +
+      out += fmt::format("\n### Sensitivity of NPV: {}\n\n", markdown_cell(option.option)) +
              pipe_table(tornado_rows(option));
     }
   }
