@@ -54,7 +54,8 @@ case "${1:-}" in
     # Unit and CLI tests alike (the CLI tests run the instrumented executable). The sanitizers
     # abort on the first report (no recovery).
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g" \
-          -DTCO_WERROR=ON -DTCO_SANITIZERS=ON -DTCO_BUILD_BENCH=OFF >/dev/null
+          -DTCO_WERROR=ON -DTCO_SANITIZERS=ON -DTCO_BUILD_BENCH=OFF \
+          -DTCO_BUILD_CUDA_BENCH=OFF >/dev/null
     cmake --build build-asan -j "$(nproc)" --target tco_unit_tests tco-plan
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
        UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$(nproc)")
