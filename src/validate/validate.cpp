@@ -101,10 +101,15 @@ std::vector<MeasuredRow> parse_measured(std::string_view text, const std::string
       fail(fmt::format("unknown mode '{}'{}", row.get("mode"),
                        config::did_you_mean(row.get("mode"), kModes)));
     }
-    for (const char* column : {"num_gpus", "tp", "pp"}) {
+    // A GPU count past any deployment (a million) is a typo, and would overflow int later.
+    constexpr double kMaxGpus = 1e6;
+    for (const char* column : {"num_gpus", "tp", "pp", "ep"}) {
+      if (std::string_view(column) == "ep" && row.get(column).empty()) continue;  // optional
       const auto count = number(row.get(column));
       if (!count || *count < 1 || std::floor(*count) != *count) {
         fail(fmt::format("{} '{}' is not a positive integer", column, row.get(column)));
+      } else if (*count > kMaxGpus) {
+        fail(fmt::format("{} '{}' is above {:.0f}", column, row.get(column), kMaxGpus));
       }
     }
     rows.push_back(std::move(row));

@@ -116,3 +116,20 @@ TEST_CASE("data/engine_timing.yaml is what `tco-plan fit` produces on the traini
     CHECK(file.expert_gemm_scale == Approx(fit.timing.expert_gemm_scale).margin(5e-4));
   }
 }
+
+TEST_CASE("measured rows with GPU counts past any deployment are refused, not overflowed",
+          "[validation]") {
+  // Found by the measured_csv fuzz target: an 81-digit tp reached a cast to int.
+  const std::string header =
+      "id,gpu,num_gpus,tp,pp,ep,engine,model,weight_dtype,kv_dtype,input_len,output_len,mode,load,"
+      "metric,value,source,note\n";
+  const std::string row =
+      "r1,h100-sxm,2,2000000,1,1,trtllm,llama-3.1-8b,fp8,fp8,128,128,max_throughput,,"
+      "output_tokens_per_s,100,test,\n";
+  try {
+    (void)tco::validate::parse_measured(header + row, "m.csv");
+    FAIL("no error");
+  } catch (const tco::config::InputError& error) {
+    CHECK(std::string(error.what()) == "m.csv:2: error: tp '2000000' is above 1000000\n");
+  }
+}
