@@ -447,6 +447,12 @@ DetailedUse interpret_row_detailed(const MicrobenchRow& row, const catalog::Gpu&
     out.use = skip("problem size not stated (a best-case or sweep-wide figure)");
     return out;
   }
+  // A zero dimension (M=0, a 0-byte message) or an overflow gives no point on a log-size curve.
+  if (!(size->value > 0) || !std::isfinite(size->value)) {
+    out.use = skip(fmt::format("problem size '{}' is not a positive finite size",
+                               row.shape_or_size));
+    return out;
+  }
   if (!(peak > 0)) {
     out.use = skip(fmt::format("the catalog has no reference figure for {} on {}", family, gpu.id));
     return out;
