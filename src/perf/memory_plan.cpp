@@ -108,14 +108,15 @@ MemoryPlan plan_memory(const MemoryPlanInput& input) {
     plan.verdict = fmt::format("weights + workspace + overhead ({}) exceed the usable {}",
                                units::format_gib(non_kv), usable);
   } else if (!plan.fits) {
-    plan.verdict = fmt::format("KV budget {} is below one {}-token context ({})",
-                               units::format_gib(plan.kv_budget_bytes),
-                               static_cast<long long>(input.context_tokens),
+    // Printed as a double: a context from a measured-results row is not range-checked, and a
+    // cast of an absurd length to an integer would be undefined (the fuzzer found one).
+    plan.verdict = fmt::format("KV budget {} is below one {:.0f}-token context ({})",
+                               units::format_gib(plan.kv_budget_bytes), input.context_tokens,
                                units::format_gib(plan.kv_bytes_per_sequence));
   } else {
-    plan.verdict = fmt::format("fits: KV budget {} holds {} sequences of {} tokens",
+    plan.verdict = fmt::format("fits: KV budget {} holds {} sequences of {:.0f} tokens",
                                units::format_gib(plan.kv_budget_bytes), plan.max_sequences,
-                               static_cast<long long>(input.context_tokens));
+                               input.context_tokens);
   }
   return plan;
 }
