@@ -101,6 +101,19 @@ std::vector<MeasuredRow> parse_measured(std::string_view text, const std::string
       fail(fmt::format("unknown mode '{}'{}", row.get("mode"),
                        config::did_you_mean(row.get("mode"), kModes)));
     }
+    // Lengths and loads past any real benchmark are typos; bounding them here keeps absurd
+    // numbers out of the simulator's integer counts (the fuzzer found such casts).
+    constexpr double kMaxTokens = 1e8;
+    constexpr double kMaxLoad = 1e9;
+    for (const auto& [column, limit] :
+         {std::pair{"input_len", kMaxTokens}, {"output_len", kMaxTokens}, {"load", kMaxLoad}}) {
+      if (row.get(column).empty()) continue;  // optional
+      const auto amount = number(row.get(column));
+      if (!amount || !(*amount >= 0) || *amount > limit) {
+        fail(fmt::format("{} '{}' is not a number in [0, {:.0e}]", column, row.get(column),
+                         limit));
+      }
+    }
     // A GPU count past any deployment (a million) is a typo, and would overflow int later.
     constexpr double kMaxGpus = 1e6;
     for (const char* column : {"num_gpus", "tp", "pp", "ep"}) {
