@@ -2,6 +2,8 @@
 // (num_hidden_layers / n_layer, num_local_experts / n_routed_experts / num_experts, ...); this
 // file maps them onto catalog::Model following the transformers configuration classes.
 #include <fmt/format.h>
+
+#include <cmath>
 #include <yaml-cpp/yaml.h>
 
 #include <set>
@@ -59,7 +61,8 @@ class HfReader {
     try {
       if (node.IsScalar()) {
         const double value = node.as<double>();
-        if (value == static_cast<double>(static_cast<long long>(value)) && value >= 0) {
+        // Range first: casting a value past 2^53 (or NaN) to an integer is undefined.
+        if (value >= 0 && value <= 9007199254740992.0 && value == std::floor(value)) {
           return static_cast<long long>(value);
         }
       }
