@@ -54,6 +54,14 @@ bool is_moe_layer(const Model& model, int index) {
   return index >= model.moe->first_dense_layers && (index + 1) % interleave == 0;
 }
 
+int moe_layer_count(const Model& model) {
+  if (!model.moe || model.num_layers <= model.moe->first_dense_layers) return 0;
+  // Layers index >= first_dense with (index + 1) a multiple of the interleave: the multiples
+  // of it in [first_dense + 1, num_layers].
+  const int interleave = std::max(1, model.moe->layer_interleave);
+  return model.num_layers / interleave - std::max(0, model.moe->first_dense_layers) / interleave;
+}
+
 ParameterCounts count_parameters(const Model& model) {
   ParameterCounts counts;
   const double hidden = static_cast<double>(model.hidden_size);
@@ -66,10 +74,7 @@ ParameterCounts count_parameters(const Model& model) {
   // Every layer has the same attention and norms, every MoE (dense) layer the same FFN: count
   // the layers and multiply. The counts are integers below 2^53, so the products equal the
   // layer-by-layer sums exactly (this runs once per plan evaluation; the loop was 10 % of it).
-  int moe_layers = 0;
-  for (int layer = 0; layer < model.num_layers; ++layer) {
-    if (is_moe_layer(model, layer)) ++moe_layers;
-  }
+  const int moe_layers = moe_layer_count(model);
   const double layers = static_cast<double>(model.num_layers);
   const double dense_layers = static_cast<double>(model.num_layers - moe_layers);
   counts.attention = layers * attention_parameters(model);

@@ -71,10 +71,17 @@ namespace {
 
 }  // namespace
 
-double KernelProfile::gemm_utilisation(Dtype dtype, double flops) const {
-  if (const auto own = gemm_curve_dtype(dtype)) return gemm.at(*own).at(flops);
-  if (fallback) return fallback->gemm_utilisation(dtype, flops);
+const UtilisationCurve& KernelProfile::gemm_curve(Dtype dtype) const {
+  for (const Dtype candidate : gemm_dtype_fallbacks(dtype)) {
+    const auto found = gemm.find(candidate);
+    if (found != gemm.end() && !found->second.empty()) return found->second;
+  }
+  if (fallback) return fallback->gemm_curve(dtype);
   no_curve(*this, fmt::format("gemm {}", catalog::dtype_name(dtype)));
+}
+
+double KernelProfile::gemm_utilisation(Dtype dtype, double flops) const {
+  return gemm_curve(dtype).at(flops);
 }
 
 double KernelProfile::memory_utilisation(double bytes) const {

@@ -51,7 +51,7 @@ catalog::Dtype expert_dtype_for(const catalog::Model& model, const catalog::Cata
   return native.bits_per_value < requested.bits_per_value ? native.id : weight_dtype;
 }
 
-MemoryPlan plan_memory(const MemoryPlanInput& input) {
+MemoryPlan size_memory(const MemoryPlanInput& input) {
   const auto& model = *input.model;
   const auto& gpu = *input.gpu;
   const auto& engine = *input.engine;
@@ -100,24 +100,34 @@ MemoryPlan plan_memory(const MemoryPlanInput& input) {
     plan.max_kv_tokens = static_cast<long long>(plan.kv_budget_bytes / plan.kv_bytes_per_token);
   }
   plan.fits = plan.max_sequences >= 1;
+  return plan;
+}
+
+std::string memory_verdict(const MemoryPlan& plan, double context_tokens) {
+  const double non_kv = plan.weights_bytes + plan.activation_bytes + plan.runtime_overhead_bytes;
   const std::string usable = units::format_gib(plan.usable_bytes);
   if (plan.weights_bytes > plan.usable_bytes) {
-    plan.verdict = fmt::format("weights alone ({}) exceed the usable {}",
-                               units::format_gib(plan.weights_bytes), usable);
-  } else if (plan.kv_budget_bytes <= 0) {
-    plan.verdict = fmt::format("weights + workspace + overhead ({}) exceed the usable {}",
-                               units::format_gib(non_kv), usable);
-  } else if (!plan.fits) {
+    return fmt::format("weights alone ({}) exceed the usable {}",
+                       units::format_gib(plan.weights_bytes), usable);
+  }
+  if (plan.kv_budget_bytes <= 0) {
+    return fmt::format("weights + workspace + overhead ({}) exceed the usable {}",
+                       units::format_gib(non_kv), usable);
+  }
+  if (!plan.fits) {
     // Printed as a double: a context from a measured-results row is not range-checked, and a
     // cast of an absurd length to an integer would be undefined (the fuzzer found one).
-    plan.verdict = fmt::format("KV budget {} is below one {:.0f}-token context ({})",
-                               units::format_gib(plan.kv_budget_bytes), input.context_tokens,
-                               units::format_gib(plan.kv_bytes_per_sequence));
-  } else {
-    plan.verdict = fmt::format("fits: KV budget {} holds {} sequences of {:.0f} tokens",
-                               units::format_gib(plan.kv_budget_bytes), plan.max_sequences,
-                               input.context_tokens);
+    return fmt::format("KV budget {} is below one {:.0f}-token context ({})",
+                       units::format_gib(plan.kv_budget_bytes), context_tokens,
+                       units::format_gib(plan.kv_bytes_per_sequence));
   }
+  return fmt::format("fits: KV budget {} holds {} sequences of {:.0f} tokens",
+                     units::format_gib(plan.kv_budget_bytes), plan.max_sequences, context_tokens);
+}
+
+MemoryPlan plan_memory(const MemoryPlanInput& input) {
+  MemoryPlan plan = size_memory(input);
+  plan.verdict = memory_verdict(plan, input.context_tokens);
   return plan;
 }
 

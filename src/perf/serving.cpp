@@ -29,7 +29,7 @@ long long max_concurrency(const Replica& replica, const Traffic& traffic) {
   // Each resident request reserves KV for its whole prompt and output (TensorRT-LLM's
   // guaranteed-no-evict policy; paged engines reach the same peak as requests finish).
   input.context_tokens = traffic.input_tokens + traffic.output_tokens;
-  const MemoryPlan plan = plan_memory(input);
+  const MemoryPlan plan = size_memory(input);
   if (!plan.fits) return 0;
   return std::min<long long>(plan.max_sequences, replica.engine->max_batch);
 }
@@ -140,25 +140,62 @@ ServingPoint serve_rate(const Replica& replica, const Traffic& traffic, double r
 std::optional<ServingPoint> best_under_targets(const Replica& replica, const Traffic& traffic,
                                                const LatencyTargetsSi& targets) {
   const long long limit = max_concurrency(replica, traffic);
+  if (limit <= 0) return std::nullopt;
   auto meets = [&](const ServingPoint& point) {
     return (!targets.ttft_s || point.ttft_s <= *targets.ttft_s) &&
            (!targets.tpot_s || point.tpot_s <= *targets.tpot_s);
   };
-  if (limit <= 0) return std::nullopt;
-  if (!meets(serve_concurrency(replica, traffic, 1.0))) return std::nullopt;
+  // How far a point is past its tightest target (<= 0 when it meets them): only steers the
+  // probes below, the decision is always `meets`.
+  auto excess = [&](const ServingPoint& point) {
+    double worst = -1.0;
+    if (targets.ttft_s && *targets.ttft_s > 0) {
+      worst = std::max(worst, point.ttft_s / *targets.ttft_s - 1.0);
+    }
+    if (targets.tpot_s && *targets.tpot_s > 0) {
+      worst = std::max(worst, point.tpot_s / *targets.tpot_s - 1.0);
+    }
+    return worst;
+  };
+  auto finish_at = [&](ServingPoint point, long long concurrency) {
+    point.kv_limited = concurrency == limit && limit < replica.engine->max_batch;
+    return point;
+  };
+  ServingPoint low_point = serve_concurrency(replica, traffic, 1.0);
+  if (!meets(low_point)) return std::nullopt;
+  if (limit == 1) return finish_at(low_point, 1);
+  ServingPoint high_point = serve_concurrency(replica, traffic, static_cast<double>(limit));
+  if (meets(high_point)) return finish_at(high_point, limit);
+  // The largest C in [low, high) that meets the targets, with C = low meeting and C = high
+  // missing them. Latency rises smoothly with C, so a probe where the excess interpolates to
+  // zero (regula falsi) brackets the answer in a few steps where bisection needs log2(limit);
+  // a probe that fails to halve the bracket is followed by a bisection, which keeps the worst
+  // case at about twice bisection's count. The answer is the same as bisection's.
   long long low = 1;
   long long high = limit;
-  while (low < high) {
-    const long long middle = (low + high + 1) / 2;
-    if (meets(serve_concurrency(replica, traffic, static_cast<double>(middle)))) {
-      low = middle;
-    } else {
-      high = middle - 1;
+  double low_excess = excess(low_point);
+  double high_excess = excess(high_point);
+  bool bisect = false;
+  while (high - low > 1) {
+    long long probe = low + (high - low) / 2;
+    if (!bisect && high_excess > low_excess) {
+      const double fraction = -low_excess / (high_excess - low_excess);
+      probe = low + static_cast<long long>(std::llround(fraction * static_cast<double>(high - low)));
+      probe = std::clamp(probe, low + 1, high - 1);
     }
+    const long long width = high - low;
+    ServingPoint point = serve_concurrency(replica, traffic, static_cast<double>(probe));
+    if (meets(point)) {
+      low = probe;
+      low_point = std::move(point);
+      low_excess = excess(low_point);
+    } else {
+      high = probe;
+      high_excess = excess(point);
+    }
+    bisect = !bisect && 2 * (high - low) > width;
   }
-  ServingPoint point = serve_concurrency(replica, traffic, static_cast<double>(low));
-  point.kv_limited = low == limit && limit < replica.engine->max_batch;
-  return point;
+  return finish_at(low_point, low);
 }
 
 }  // namespace tco::perf

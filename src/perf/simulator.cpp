@@ -54,8 +54,8 @@ class StepAccumulator {
     if (m <= 0 || n <= 0 || k <= 0 || count <= 0) return;
     const double flops = 2.0 * m * n * k;
     const double bytes = n * k * weight_bits / 8.0 + (m * k + m * n) * kActivationBytes;
-    const double efficiency = replica_.profile->gemm_utilisation(dtype, flops) *
-                              replica_.timing.compute_scale * kernel_scale;
+    const double efficiency =
+        gemm_curve(dtype).at(flops) * replica_.timing.compute_scale * kernel_scale;
     compute_or_memory(flops, bytes, dtype, efficiency, 1.0, count);
   }
 
@@ -100,6 +100,15 @@ class StepAccumulator {
   StepTime& result() { return result_; }
 
  private:
+  /// A step asks for one or two math dtypes many times: resolve each curve once.
+  const UtilisationCurve& gemm_curve(Dtype dtype) {
+    if (gemm_curve_ == nullptr || dtype != gemm_curve_dtype_) {
+      gemm_curve_ = &replica_.profile->gemm_curve(dtype);
+      gemm_curve_dtype_ = dtype;
+    }
+    return *gemm_curve_;
+  }
+
   /// `bandwidth_scale` < 1 for kernels that cannot stream memory like a contiguous copy.
   void compute_or_memory(double flops, double bytes, Dtype dtype, double compute_efficiency,
                          double bandwidth_scale, double count) {
@@ -120,6 +129,8 @@ class StepAccumulator {
 
   const Replica& replica_;
   StepTime result_;
+  const UtilisationCurve* gemm_curve_ = nullptr;
+  Dtype gemm_curve_dtype_ = Dtype::kBf16;
 };
 
 /// Layers of each kind, so heterogeneous stacks (DeepSeek dense-then-MoE, Llama 4 interleaved,
@@ -133,9 +144,8 @@ struct LayerMix {
 
 LayerMix layer_mix(const catalog::Model& model) {
   LayerMix mix;
-  for (int layer = 0; layer < model.num_layers; ++layer) {
-    (model::is_moe_layer(model, layer) ? mix.moe : mix.dense) += 1;
-  }
+  mix.moe = model::moe_layer_count(model);
+  mix.dense = model.num_layers - mix.moe;
   mix.windowed = model.sliding_window > 0 ? model.sliding_window_layers : 0;
   mix.full = model.num_layers - mix.windowed;
   return mix;

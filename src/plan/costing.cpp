@@ -52,7 +52,7 @@ class Resolver {
 
   /// A cost value: the option's override, else data/costs.yaml, else `fallback` (and a warning
   /// that no sourced default exists).
-  double value(const DeploymentOption& option, const std::string& key, double fallback,
+  double value(const DeploymentOption& option, std::string_view key, double fallback,
                bool warn_if_missing = true) {
     auto shown = [&](double value_si) {
       const catalog::CostKey* declared = catalog::find_cost_key(key);
@@ -69,7 +69,7 @@ class Resolver {
     if (const auto found = scenario_.costs.defaults.find(key);
         found != scenario_.costs.defaults.end()) {
       if (!explain_) return found->second.value;
-      assume(key, shown(found->second.value), found->second.provenance);
+      assume(std::string(key), shown(found->second.value), found->second.provenance);
       return found->second.value;
     }
     if (warn_if_missing && explain_) {
@@ -178,7 +178,7 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
           : 0.0);
   if (!scenario.finance.discount_rate && !scenario.costs.defaults.count("discount_rate")) {
     resolver.warn("no discount rate: NPV equals the nominal total");
-  } else if (!scenario.finance.discount_rate) {
+  } else if (!scenario.finance.discount_rate && resolver.explain()) {
     resolver.assume("discount_rate",
                     units::format_quantity(finance.discount_rate, units::Dimension::kFraction),
                     scenario.costs.defaults.at("discount_rate").provenance);
@@ -222,9 +222,9 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
                                  gpu.id);
       return std::nullopt;
     }
-    resolver.check_age(fmt::format("the {} purchase price", gpu.id),
-                       gpu.purchase_price->provenance.as_of);
     if (resolver.explain()) {
+      resolver.check_age(fmt::format("the {} purchase price", gpu.id),
+                         gpu.purchase_price->provenance.as_of);
       resolver.assume(fmt::format("{} purchase price", gpu.id),
                       units::format_quantity(gpu.purchase_price->value_usd,
                                              units::Dimension::kMoney),
@@ -261,7 +261,7 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
     data_site = scenario.costs.find_site(option.site);
     auto site_value = [&](std::optional<double> scenario_value,
                           const std::optional<catalog::SourcedValue>& data_value,
-                          const std::string& name, const std::string& default_key,
+                          std::string_view name, std::string_view default_key,
                           double fallback) {
       auto shown = [&](double value_si) {
         const catalog::CostKey* declared = catalog::find_cost_key(default_key);
@@ -318,9 +318,9 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
       note = fmt::format("{} has no {} price", instance->id, tier);
       return std::nullopt;
     }
-    resolver.check_age(fmt::format("the {} {} price", instance->id, tier),
-                       instance->provenance.as_of);
     if (resolver.explain()) {
+      resolver.check_age(fmt::format("the {} {} price", instance->id, tier),
+                         instance->provenance.as_of);
       resolver.assume(fmt::format("{} {} per instance", instance->id, tier),
                       units::format_quantity(price->second, units::Dimension::kMoneyPerHour),
                       instance->provenance);
@@ -348,8 +348,8 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
         resolver.warn(fmt::format("option {}: offer {} serves {}, not {}", option.name, offer->id,
                                   offer->model, scenario.model.model.id));
       }
-      resolver.check_age(fmt::format("the {} price", offer->id), offer->provenance.as_of);
       if (resolver.explain()) {
+        resolver.check_age(fmt::format("the {} price", offer->id), offer->provenance.as_of);
         resolver.assume(fmt::format("{} price", offer->id),
                         fmt::format("{:.4g} USD/Mtok input, {:.4g} USD/Mtok output",
                                     offer->input_usd_per_token * 1e6,

@@ -107,7 +107,7 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
     input.sixteen_bit = &sixteen_bit;
     input.parallelism = {option.tp, option.pp, option.ep};
     input.context_tokens = evaluation.context_tokens;
-    result.memory = perf::plan_memory(input);
+    result.memory = explain ? perf::plan_memory(input) : perf::size_memory(input);
     result.status = result.memory->fits ? "fits" : "does not fit";
     if (result.memory->fits) {
       perf::Replica replica;

@@ -23,6 +23,19 @@ std::vector<long long> hourly_replicas(const Workload& workload, const ReplicaCa
   return out;
 }
 
+/// The year's largest hourly replica demand. Sizing is non-decreasing in an hour's mean rate
+/// when the peak percentile is at least the median (z >= 0 in capacity::provisioned_rate), so
+/// the busiest hour decides; below the median every hour is asked.
+long long peak_replicas(const Workload& workload, const ReplicaCapacity& replica, int year) {
+  if (workload.demand.peak_percentile >= 0.5) {
+    const auto& share = workload.demand.hourly_share;
+    const auto busiest = std::max_element(share.begin(), share.end()) - share.begin();
+    return replicas_needed(workload, replica, year, static_cast<int>(busiest));
+  }
+  const auto hourly = hourly_replicas(workload, replica, year);
+  return *std::max_element(hourly.begin(), hourly.end());
+}
+
 void add_tokens(YearFlow& flow, const Workload& workload, int year) {
   const double requests = workload.demand.requests_per_day *
                           std::pow(1.0 + workload.demand.growth_per_year, year - 1) * kDaysPerYear;
@@ -219,10 +232,8 @@ long long replicas_needed(const Workload& workload, const ReplicaCapacity& repli
 OptionCost onprem_cost(const Workload& workload, const ReplicaCapacity& replica,
                        const OnpremInputs& onprem, const Finance& finance) {
   OptionCost cost;
-  cost.years = onprem_flows(workload, replica, onprem, finance, [&](int year) {
-    const auto hourly = hourly_replicas(workload, replica, year);
-    return *std::max_element(hourly.begin(), hourly.end());
-  });
+  cost.years = onprem_flows(workload, replica, onprem, finance,
+                            [&](int year) { return peak_replicas(workload, replica, year); });
   summarise(cost, finance);
   return cost;
 }
@@ -237,8 +248,8 @@ OptionCost cloud_cost(const Workload& workload, const ReplicaCapacity& replica,
     add_cloud(flow, hourly, replica, cloud);
     double utilisation = 0;
     const long long per_instance = std::max(1, cloud.gpus_per_instance / replica.gpus);
+    const long long peak = *std::max_element(hourly.begin(), hourly.end());
     for (int hour = 0; hour < capacity::kHoursPerDay; ++hour) {
-      const long long peak = *std::max_element(hourly.begin(), hourly.end());
       const long long replicas =
           cloud.follows_demand ? hourly[static_cast<std::size_t>(hour)] : peak;
       const double capacity_rps =
@@ -248,7 +259,7 @@ OptionCost cloud_cost(const Workload& workload, const ReplicaCapacity& replica,
       utilisation += capacity_rps > 0 ? std::min(1.0, load / capacity_rps) : 0.0;
     }
     flow.utilisation = utilisation / capacity::kHoursPerDay;
-    flow.replicas = *std::max_element(hourly.begin(), hourly.end());
+    flow.replicas = peak;
     add_tokens(flow, workload, year);
     cost.years.push_back(flow);
   }

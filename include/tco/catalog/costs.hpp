@@ -70,7 +70,7 @@ struct CostCatalog {
   std::vector<CloudInstance> instances;
   std::vector<ApiOffer> offers;
   std::vector<SiteData> sites;
-  std::map<std::string, SourcedValue> defaults;  ///< by cost key
+  std::map<std::string, SourcedValue, std::less<>> defaults;  ///< by cost key
   std::optional<SourcedValue> api_decline_per_year;
 
   [[nodiscard]] const CloudInstance* find_instance(std::string_view id) const;

@@ -70,7 +70,7 @@ struct DeploymentOption {
   std::string base_percentile;  ///< hybrid: "optimal" or a percentile
   std::string offer;            ///< api: provider/model offer id
   std::string fleet;            ///< cloud: reserved | autoscaled ("" = by pricing tier)
-  std::map<std::string, double> costs;  ///< overrides of data/costs.yaml keys, SI
+  std::map<std::string, double, std::less<>> costs;  ///< overrides of data/costs.yaml keys, SI
   std::string path;             ///< key path in the file, e.g. "options[0]"
 
   [[nodiscard]] int gpus_per_replica() const { return tp * pp; }

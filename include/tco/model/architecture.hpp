@@ -32,6 +32,9 @@ struct ParameterCounts {
 /// True when layer `index` (0-based) has a MoE FFN.
 [[nodiscard]] bool is_moe_layer(const catalog::Model& model, int index);
 
+/// The number of layers with a MoE FFN (those is_moe_layer() counts, in closed form).
+[[nodiscard]] int moe_layer_count(const catalog::Model& model);
+
 /// Bytes of all weights when linear layers are stored as `weight_dtype`. Embeddings, LM head,
 /// norms and router stay at 16 bits (engines do not quantise them for fp8/int8/int4/fp4), except
 /// for GGUF formats whose published bits per weight already average over every tensor. MoE

@@ -90,6 +90,8 @@ struct KernelProfile {
   /// (bf16 <-> fp16, fp8 -> bf16/fp16, int8 -> fp8/bf16/fp16, int4 -> int8/fp8/bf16/fp16,
   /// fp4 -> fp8/bf16/fp16, fp32 -> bf16/fp16), then the fallback profile's.
   [[nodiscard]] double gemm_utilisation(catalog::Dtype dtype, double flops) const;
+  /// The curve gemm_utilisation(dtype, ...) reads (this profile's or the fallback's).
+  [[nodiscard]] const UtilisationCurve& gemm_curve(catalog::Dtype dtype) const;
   [[nodiscard]] double memory_utilisation(double bytes) const;
   [[nodiscard]] double attention_utilisation(double flops) const;
   [[nodiscard]] double allreduce_utilisation(double bytes) const;

@@ -54,8 +54,9 @@ struct LatencyTargetsSi {
   std::optional<double> tpot_s;
 };
 
-/// The highest-throughput concurrency meeting the targets (binary search; throughput rises with
-/// C while TTFT and TPOT rise too). Empty when even one request misses them.
+/// The highest-throughput concurrency meeting the targets: the largest C that meets them
+/// (throughput rises with C while TTFT and TPOT rise too), found by a bracketed search.
+/// Empty when even one request misses them.
 [[nodiscard]] std::optional<ServingPoint> best_under_targets(const Replica& replica,
                                                              const Traffic& traffic,
                                                              const LatencyTargetsSi& targets);

@@ -67,8 +67,8 @@ struct CostFactors {
 };
 
 struct EvaluateSettings {
-  /// false: skip the assumption and warning texts (sweeps, the optimizer and Monte Carlo only
-  /// read the numbers); every number is the same.
+  /// false: skip the assumption, warning, memory-verdict and limited-by texts (sweeps, the
+  /// optimizer and Monte Carlo only read the numbers); every number is the same.
   bool explain = true;
   CostFactors factors;
   /// Options to evaluate instead of scenario.options (the optimizer's candidates).

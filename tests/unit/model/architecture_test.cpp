@@ -121,6 +121,20 @@ TEST_CASE("MoE layer placement: first dense layers and interleave", "[model]") {
   CHECK(model::count_parameters(maverick).moe_layers == 24);
 
   CHECK_FALSE(model::is_moe_layer(catalog_model("llama-3.1-8b"), 0));
+  CHECK(model::moe_layer_count(catalog_model("llama-3.1-8b")) == 0);
+
+  // The closed-form count equals the layer-by-layer one, also for a first-dense count that is
+  // not a multiple of the interleave (3 dense, then every 2nd: layers 3, 5, ..., 9 of 10).
+  tco::catalog::Model odd = maverick;
+  odd.num_layers = 10;
+  odd.moe->first_dense_layers = 3;
+  odd.moe->layer_interleave = 2;
+  for (const Model* m : std::vector<const Model*>{&deepseek, &maverick, &odd}) {
+    int by_layer = 0;
+    for (int layer = 0; layer < m->num_layers; ++layer) by_layer += model::is_moe_layer(*m, layer);
+    CHECK(model::moe_layer_count(*m) == by_layer);
+  }
+  CHECK(model::moe_layer_count(odd) == 4);
 }
 
 TEST_CASE("KV bytes per token, hand-computed", "[model]") {

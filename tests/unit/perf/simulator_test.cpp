@@ -185,3 +185,44 @@ TEST_CASE("the expert-GEMM scale slows MoE expert GEMMs only", "[perf][simulator
   dense.timing.expert_gemm_scale = 0.5;
   CHECK(tco::perf::step_time(dense, prefill).time_s == dense_full);
 }
+
+TEST_CASE("the search under the targets finds the largest concurrency that meets them",
+          "[perf][serving]") {
+  // Against a scan of every concurrency from 1 to the KV limit, for dense, tensor-parallel and
+  // MoE replicas and targets from tight to loose (TTFT only, TPOT only, both).
+  struct Case {
+    tco::perf::Replica replica;
+    tco::perf::Traffic traffic;
+  };
+  const std::vector<Case> cases{
+      {replica("llama-3.1-8b", "h100-sxm"), {1500, 300}},
+      {replica("llama-3.1-70b", "h100-sxm", 4, "vllm", Dtype::kFp8), {2048, 128}},
+      {replica("mixtral-8x7b", "h100-sxm", 2), {512, 512}},
+  };
+  const std::vector<tco::perf::LatencyTargetsSi> targets{
+      {0.3, 0.015}, {1.0, 0.03}, {2.0, 0.06}, {std::nullopt, 0.025}, {0.5, std::nullopt},
+      {60.0, 1.0}};
+  for (const auto& c : cases) {
+    const long long limit = tco::perf::max_concurrency(c.replica, c.traffic);
+    REQUIRE(limit > 1);
+    for (const auto& target : targets) {
+      long long best = 0;
+      for (long long concurrency = 1; concurrency <= limit; ++concurrency) {
+        const auto point =
+            tco::perf::serve_concurrency(c.replica, c.traffic, static_cast<double>(concurrency));
+        if ((!target.ttft_s || point.ttft_s <= *target.ttft_s) &&
+            (!target.tpot_s || point.tpot_s <= *target.tpot_s)) {
+          best = concurrency;
+        }
+      }
+      const auto found = tco::perf::best_under_targets(c.replica, c.traffic, target);
+      CAPTURE(c.replica.model->id, target.ttft_s.value_or(-1), target.tpot_s.value_or(-1), limit);
+      if (best == 0) {
+        CHECK_FALSE(found);
+      } else {
+        REQUIRE(found);
+        CHECK(static_cast<long long>(found->concurrency) == best);
+      }
+    }
+  }
+}

@@ -279,3 +279,35 @@ TEST_CASE("onprem: a replica spanning nodes buys whole nodes per replica", "[tco
   CHECK(cost.years[0].gpus == 64);
   CHECK(cost.years[0].capex == Approx(1'600'000.0));
 }
+
+TEST_CASE("onprem: the fleet is sized for the year's busiest hour", "[tco]") {
+  // The fleet holds the largest hourly replica demand (demand grows, so it never shrinks), for
+  // any profile and sizing percentile (above the median the busiest hour decides; below it every
+  // hour is asked).
+  std::vector<double> uneven(24, 1.0);
+  uneven[3] = 5.0;
+  uneven[14] = 4.9;
+  uneven[20] = 0.1;
+  for (const auto& shares : {tco::capacity::named_profile("business_hours"),
+                             tco::capacity::named_profile("flat"),
+                             tco::capacity::normalise(uneven)}) {
+    for (const double percentile : {0.05, 0.3, 0.5, 0.9, 0.999}) {
+      Workload workload = tco_test::flat_workload(3'000'000, 1'000, 250);
+      workload.demand.hourly_share = shares;
+      workload.demand.peak_percentile = percentile;
+      workload.demand.growth_per_year = 0.4;
+      workload.demand.sizing_window_s = 60;
+      workload.redundancy_replicas = 1;
+      const ReplicaCapacity replica{7.0, 2, 0.8};
+      const auto cost = onprem_cost(workload, replica, tco_test::bare_onprem(), finance(3, 0.0));
+      for (const auto& flow : cost.years) {
+        long long busiest = 0;
+        for (int hour = 0; hour < 24; ++hour) {
+          busiest = std::max(busiest, replicas_needed(workload, replica, flow.year, hour));
+        }
+        CAPTURE(percentile, flow.year, busiest);
+        CHECK(flow.nodes == (busiest + 3) / 4);  // 4 two-GPU replicas per 8-GPU node
+      }
+    }
+  }
+}
