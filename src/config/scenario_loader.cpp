@@ -362,6 +362,12 @@ class ScenarioBuilder {
     if (finance.has("api_price_decline")) {
       out.api_price_decline = finance.quantity("api_price_decline");
     }
+    if (finance.has("gpu_price_decline")) {
+      out.gpu_price_decline = finance.quantity("gpu_price_decline");
+    }
+    if (finance.has("cloud_price_decline")) {
+      out.cloud_price_decline = finance.quantity("cloud_price_decline");
+    }
     if (finance.has("price_max_age_days")) {
       out.price_max_age_days = static_cast<double>(finance.integer("price_max_age_days"));
     }

@@ -188,6 +188,9 @@ const std::vector<UncertainDriver>& uncertain_drivers() {
        "tables: median 10-13 % on throughput)."},
       {"demand_growth", false, "Demand growth per year, as a fraction (0.3 = +30 %/yr)."},
       {"api_price_decline", false, "Hosted-API price decline per year, as a fraction."},
+      {"gpu_price_decline", false,
+       "GPU purchase price decline per year, as a fraction (later purchases and refreshes)."},
+      {"cloud_price_decline", false, "Cloud instance price decline per year, as a fraction."},
       {"hardware_life", false, "On-prem depreciation and refresh period, in years."},
   };
   return drivers;
@@ -228,6 +231,17 @@ SchemaPtr scenario_schema() {
                   {"api_price_decline",
                    quantity_value(Dimension::kFraction, "API price decline per year.", 0.0,
                                   0.99)},
+                  {"gpu_price_decline",
+                   quantity_value(Dimension::kFraction,
+                                  "GPU purchase price decline per year: expansions and refreshes "
+                                  "in year y pay (1 - decline)^(y-1) of the GPU price; negative "
+                                  "for a rise.",
+                                  -0.5, 0.99)},
+                  {"cloud_price_decline",
+                   quantity_value(Dimension::kFraction,
+                                  "Cloud instance price decline per year: year y pays "
+                                  "(1 - decline)^(y-1) of the price.",
+                                  0.0, 0.99)},
                   {"price_max_age_days",
                    integer_value("Prices older than this many days are flagged.", 1, {})}},
                  "Financial settings (defaults from data/costs.yaml).")},

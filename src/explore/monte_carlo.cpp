@@ -65,7 +65,13 @@ plan::CostFactors factors_for(const std::vector<config::UncertainInput>& inputs,
     else if (driver == "requests_per_day") factors.requests_per_day = value;
     else if (driver == "throughput") factors.throughput = value;
     else if (driver == "demand_growth") factors.demand_growth = value;
-    else if (driver == "api_price_decline") factors.api_price_decline = value;
+    // A normal's tail can pass the declines' meaningful range (a price below zero): hold them
+    // at the bounds finance: accepts.
+    else if (driver == "api_price_decline") factors.api_price_decline = std::clamp(value, 0.0, 0.99);
+    else if (driver == "gpu_price_decline") factors.gpu_price_decline = std::clamp(value, -0.5, 0.99);
+    else if (driver == "cloud_price_decline") {
+      factors.cloud_price_decline = std::clamp(value, 0.0, 0.99);
+    }
     else if (driver == "hardware_life") factors.hardware_life_years = value;
   }
   return factors;

@@ -86,6 +86,15 @@ class Resolver {
         {name, value, provenance.source, provenance.as_of, provenance.estimate});
   }
 
+  /// A yearly rate the scenario's finance: section sets.
+  void assume_finance(std::string_view key, double per_year) {
+    if (!explain_) return;
+    assume(std::string(key),
+           units::format_quantity(per_year, units::Dimension::kFraction) + " per year",
+           catalog::Provenance{fmt::format("{} (finance.{})", scenario_.file, key), "", false, "",
+                               scenario_.file});
+  }
+
   void warn(const std::string& text) {
     if (explain_ && warned_.insert(text).second) evaluation_.warnings.push_back(text);
   }
@@ -232,6 +241,11 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
     }
     cost::OnpremInputs in;
     in.gpu_price_usd = gpu.purchase_price->value_usd * factors.gpu_price;
+    in.gpu_price_decline =
+        factors.gpu_price_decline.value_or(scenario.finance.gpu_price_decline.value_or(0.0));
+    if (scenario.finance.gpu_price_decline) {
+      resolver.assume_finance("gpu_price_decline", *scenario.finance.gpu_price_decline);
+    }
     in.gpus_per_node = option.gpus_per_node;
     in.server_base_usd = resolver.value(option, "server_base_per_node", 0);
     in.networking_per_node_usd = resolver.value(option, "networking_per_node", 0);
@@ -327,6 +341,11 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
     }
     cost::CloudInputs in;
     in.instance_usd_per_s = price->second * factors.cloud_price;
+    in.price_decline =
+        factors.cloud_price_decline.value_or(scenario.finance.cloud_price_decline.value_or(0.0));
+    if (scenario.finance.cloud_price_decline) {
+      resolver.assume_finance("cloud_price_decline", *scenario.finance.cloud_price_decline);
+    }
     in.gpus_per_instance = instance->gpus;
     in.follows_demand = option.fleet.empty()
                             ? (tier == "on_demand" || tier == "spot")

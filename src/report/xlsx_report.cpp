@@ -207,6 +207,9 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
     };
     const auto gpu_price = add_input(book, inputs, name, "gpu_price_usd", in.gpu_price_usd, "USD",
                                      source_of(evaluation, {gpu + " purchase price"}));
+    const auto gpu_decline =
+        add_input(book, inputs, name, "gpu_price_decline_per_year", in.gpu_price_decline,
+                  "fraction/year", "finance.gpu_price_decline");
     const auto gpus_per_node =
         add_input(book, inputs, name, "gpus_per_node", in.gpus_per_node, "GPUs", "scenario");
     const auto server = add_input(book, inputs, name, "server_base_per_node_usd",
@@ -252,46 +255,51 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
                     *in.colocation_usd_per_w_s * 1e3 * units::kSecondsPerMonth, "USD/kW/month",
                     source_of(evaluation, {"site " + site + " colocation", "colocation_price"}));
     }
-    // Derived per-node figures (formulas), as the cost model computes them (src/tco/cost.cpp).
-    text(costs, row, 0, "hardware per node (USD)");
-    formula(costs, row, 1,
-            fmt::format("=({}*{}+{}+{}+{})*(1+{})", gpus_per_node, gpu_price, server, network,
-                        storage, spares),
-            book.money());
-    const std::string hardware = absolute(row++, 1);
-    text(costs, row, 0, "capex per node incl. installation (USD)");
-    formula(costs, row, 1, fmt::format("={}*(1+{})", hardware, installation), book.money());
-    const std::string capex_node = absolute(row++, 1);
+    // Derived per-node figures (formulas), as the cost model computes them (src/tco/cost.cpp):
+    // a node bought in year y pays that year's GPU price, gpu_price x (1 - decline)^(y-1).
+    text(costs, row, 0, "hardware per node bought that year (USD)");
+    for (int y = 0; y < years; ++y) {
+      formula(costs, row, y + 1,
+              fmt::format("=({}*{}*(1-{})^{}+{}+{}+{})*(1+{})", gpus_per_node, gpu_price,
+                          gpu_decline, y, server, network, storage, spares),
+              book.money());
+    }
+    rows["hardware per node bought that year (USD)"] = row;
+    const std::string hardware = absolute(row++, 1);  // year 1: the unit of node equivalents
     text(costs, row, 0, "node power at TDP (kW)");
     formula(costs, row, 1, fmt::format("=({}*{}+{})/1000", gpus_per_node, tdp, host));
     const std::string node_kw = absolute(row++, 1);
 
     // Quantities from the tool's capacity and energy model.
-    quantity("nodes bought (new and refresh)", [&](const cost::YearFlow& f) {
-      return std::round(f.capex /
-                        (in.gpus_per_node * in.gpu_price_usd + in.server_base_usd +
-                         in.networking_per_node_usd + in.storage_per_node_usd) /
-                        (1 + in.spares_fraction) / (1 + in.installation_fraction));
-    });
+    quantity("nodes bought (new and refresh)",
+             [](const cost::YearFlow& f) { return static_cast<double>(f.nodes_bought); });
     quantity("nodes installed",
              [](const cost::YearFlow& f) { return static_cast<double>(f.nodes); });
     quantity("GPUs installed", [](const cost::YearFlow& f) { return static_cast<double>(f.gpus); });
     const double hardware_value = (in.gpus_per_node * in.gpu_price_usd + in.server_base_usd +
                                    in.networking_per_node_usd + in.storage_per_node_usd) *
                                   (1 + in.spares_fraction);
-    quantity("hardware resold (node equivalents)", [&](const cost::YearFlow& f) {
+    // Resale and maintenance are worth what each cohort cost when it was bought; the sheet
+    // counts them in year-1 node equivalents (exact at these inputs, and under edits while the
+    // GPU price decline is 0).
+    quantity("hardware resold (year-1 node equivalents)", [&](const cost::YearFlow& f) {
       return hardware_value > 0 ? f.residual / hardware_value : 0.0;
+    });
+    quantity("hardware owned (year-1 node equivalents)", [&](const cost::YearFlow& f) {
+      return hardware_value > 0 ? f.hardware_value_usd / hardware_value : 0.0;
     });
     quantity("IT energy (kWh)",
              [](const cost::YearFlow& f) { return f.it_energy_j / units::kJoulesPerKwh; });
     money_line("capex (USD)", [&](int y) {
-      return fmt::format("{}*{}", at("nodes bought (new and refresh)", y), capex_node);
+      return fmt::format("{}*{}*(1+{})", at("nodes bought (new and refresh)", y),
+                         at("hardware per node bought that year (USD)", y), installation);
     });
     money_line("resale and book value (USD, credited)", [&](int y) {
-      return fmt::format("{}*{}", at("hardware resold (node equivalents)", y), hardware);
+      return fmt::format("{}*{}", at("hardware resold (year-1 node equivalents)", y), hardware);
     });
     money_line("maintenance (USD)", [&](int y) {
-      return fmt::format("{}*{}*{}", maintenance, at("nodes installed", y), hardware);
+      return fmt::format("{}*{}*{}", maintenance, at("hardware owned (year-1 node equivalents)", y),
+                         hardware);
     });
     // Colocation prices include cooling: bill metered IT energy; otherwise facility = IT x PUE.
     money_line("energy (USD)", [&](int y) {
@@ -313,9 +321,13 @@ OptionBlock write_option(Workbook& book, lxw_worksheet* costs, int& row, InputsS
     const auto price = add_input(book, inputs, name, "cloud_instance_usd_per_hour",
                                  in.instance_usd_per_s * units::kSecondsPerHour, "USD/h",
                                  cloud_source(evaluation, result));
+    const auto decline =
+        add_input(book, inputs, name, "cloud_price_decline_per_year", in.price_decline,
+                  "fraction/year", "finance.cloud_price_decline");
     quantity("cloud instance-hours", [](const cost::YearFlow& f) { return f.burst_hours; });
-    money_line("cloud (USD)",
-               [&](int y) { return fmt::format("{}*{}", at("cloud instance-hours", y), price); });
+    money_line("cloud (USD)", [&](int y) {
+      return fmt::format("{}*{}*(1-{})^{}", at("cloud instance-hours", y), price, decline, y);
+    });
     money_lines.push_back("cloud (USD)");
   }
   if (result.api_inputs) {

@@ -86,6 +86,7 @@ void summarise(OptionCost& cost, const Finance& finance) {
 struct Cohort {
   int bought = 0;
   long long nodes = 0;
+  double hardware_per_node = 0;  ///< at the price of the year it was bought
 };
 
 /// On-prem flows for a fleet sized each year to `replicas_for_year(year)` replicas, serving at
@@ -101,11 +102,15 @@ std::vector<YearFlow> onprem_flows(const Workload& workload, const ReplicaCapaci
     return spans_nodes ? replicas * nodes_per_replica
                        : (replicas + replicas_per_node - 1) / replicas_per_node;
   };
-  const double hardware_per_node =
-      (per_node * onprem.gpu_price_usd + onprem.server_base_usd + onprem.networking_per_node_usd +
-       onprem.storage_per_node_usd) *
-      (1.0 + onprem.spares_fraction);
-  const double capex_per_node = hardware_per_node * (1.0 + onprem.installation_fraction);
+  // Nodes bought in `year` pay that year's GPU price (a yearly decline; other parts constant).
+  auto hardware_per_node = [&](int year) {
+    const double gpu_price =
+        onprem.gpu_price_usd * std::pow(1.0 - onprem.gpu_price_decline, year - 1);
+    return (per_node * gpu_price + onprem.server_base_usd + onprem.networking_per_node_usd +
+            onprem.storage_per_node_usd) *
+           (1.0 + onprem.spares_fraction);
+  };
+  const double installed_share = 1.0 + onprem.installation_fraction;
   energy::ServerPower server = onprem.server;
   server.gpus = per_node;
   const double max_power = energy::server_max_power_w(server);
@@ -118,21 +123,25 @@ std::vector<YearFlow> onprem_flows(const Workload& workload, const ReplicaCapaci
     // Refresh at end of life: resell at the residual value, buy the same nodes new. The resale
     // is received at the end of the cohort's last year of service (R_n / (1+r)^n,
     // tco_methods.md §2.5), so it goes in the previous year's flow; the new capex starts this one.
+    const double hardware_now = hardware_per_node(year);
     for (auto& cohort : cohorts) {
       if (year - cohort.bought == onprem.depreciation_years) {
         YearFlow& last_year = flows.empty() ? flow : flows.back();
-        last_year.residual +=
-            static_cast<double>(cohort.nodes) * hardware_per_node * onprem.residual_fraction;
-        flow.capex += static_cast<double>(cohort.nodes) * capex_per_node;
+        last_year.residual += static_cast<double>(cohort.nodes) * cohort.hardware_per_node *
+                              onprem.residual_fraction;
+        flow.capex += static_cast<double>(cohort.nodes) * hardware_now * installed_share;
+        flow.nodes_bought += cohort.nodes;
         cohort.bought = year;
+        cohort.hardware_per_node = hardware_now;
       }
     }
     long long installed = 0;
     for (const auto& cohort : cohorts) installed += cohort.nodes;
     const long long needed = nodes_for(replicas_for_year(year));
     if (needed > installed) {
-      cohorts.push_back({year, needed - installed});
-      flow.capex += static_cast<double>(needed - installed) * capex_per_node;
+      cohorts.push_back({year, needed - installed, hardware_now});
+      flow.capex += static_cast<double>(needed - installed) * hardware_now * installed_share;
+      flow.nodes_bought += needed - installed;
       installed = needed;
     }
     const long long replicas =
@@ -168,9 +177,10 @@ std::vector<YearFlow> onprem_flows(const Workload& workload, const ReplicaCapaci
                         units::kSecondsPerYear;
     }
     flow.carbon_kg = flow.facility_energy_j * onprem.carbon_kg_per_j;
-    long long owned_nodes = 0;
-    for (const auto& cohort : cohorts) owned_nodes += cohort.nodes;
-    flow.maintenance = onprem.maintenance_fraction * static_cast<double>(owned_nodes) * hardware_per_node;
+    for (const auto& cohort : cohorts) {
+      flow.hardware_value_usd += static_cast<double>(cohort.nodes) * cohort.hardware_per_node;
+    }
+    flow.maintenance = onprem.maintenance_fraction * flow.hardware_value_usd;
     flow.staff = onprem.staff_fte * onprem.staff_cost_per_fte_usd;
     flow.licences = onprem.license_per_gpu_year_usd * static_cast<double>(flow.gpus);
     add_tokens(flow, workload, year);
@@ -181,7 +191,7 @@ std::vector<YearFlow> onprem_flows(const Workload& workload, const ReplicaCapaci
     for (const auto& cohort : cohorts) {
       const double age = finance.horizon_years - cohort.bought + 1;
       const double remaining = std::max(0.0, 1.0 - age / onprem.depreciation_years);
-      flows.back().residual += static_cast<double>(cohort.nodes) * hardware_per_node *
+      flows.back().residual += static_cast<double>(cohort.nodes) * cohort.hardware_per_node *
                                (onprem.residual_fraction + (1.0 - onprem.residual_fraction) *
                                                                remaining);
     }
@@ -206,7 +216,8 @@ void add_cloud(YearFlow& flow, const std::vector<long long>& replicas_by_hour,
                                                                : instances_for(peak)) *
                       kDaysPerYear;
   }
-  flow.cloud += instance_hours * kSecondsPerHour * cloud.instance_usd_per_s;
+  flow.cloud += instance_hours * kSecondsPerHour * cloud.instance_usd_per_s *
+                std::pow(1.0 - cloud.price_decline, flow.year - 1);
   flow.burst_hours += instance_hours;
   flow.gpus = std::max(flow.gpus, instances_for(peak) * cloud.gpus_per_instance);
 }

@@ -47,6 +47,8 @@ struct Finance {
   std::optional<double> discount_rate;
   std::optional<double> electricity_escalation;
   std::optional<double> api_price_decline;
+  std::optional<double> gpu_price_decline;    ///< for purchases after year 1 (< 0: a rise)
+  std::optional<double> cloud_price_decline;  ///< of cloud instance prices, per year
   std::optional<double> price_max_age_days;
 };
 

@@ -63,6 +63,8 @@ struct CostFactors {
   double throughput = 1;         ///< x requests/s one replica sustains at the targets
   std::optional<double> demand_growth;        ///< replaces workload.growth_per_year
   std::optional<double> api_price_decline;    ///< replaces finance.api_price_decline
+  std::optional<double> gpu_price_decline;    ///< replaces finance.gpu_price_decline
+  std::optional<double> cloud_price_decline;  ///< replaces finance.cloud_price_decline
   std::optional<double> hardware_life_years;  ///< replaces depreciation_years (on-prem)
 };
 

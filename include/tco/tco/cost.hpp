@@ -36,7 +36,8 @@ struct Workload {
 };
 
 struct OnpremInputs {
-  double gpu_price_usd = 0;
+  double gpu_price_usd = 0;          ///< in year 1
+  double gpu_price_decline = 0;      ///< per year, for later purchases (< 0: a rise)
   int gpus_per_node = 8;
   double server_base_usd = 0;        ///< per node, non-GPU parts
   double networking_per_node_usd = 0;
@@ -62,6 +63,7 @@ struct CloudInputs {
   double instance_usd_per_s = 0;  ///< the chosen tier, per instance
   int gpus_per_instance = 8;
   bool follows_demand = false;    ///< autoscaled per hour (on-demand/spot) vs reserved 24x7
+  double price_decline = 0;       ///< per year: year y pays (1 - decline)^(y-1) of the price
 };
 
 struct ApiInputs {
@@ -91,6 +93,8 @@ struct YearFlow {
   long long nodes = 0;
   long long racks = 0;
   long long replicas = 0;
+  long long nodes_bought = 0;      ///< on-prem: new and refreshed nodes this year
+  double hardware_value_usd = 0;   ///< on-prem: installed hardware at its purchase prices
   double utilisation = 0;      ///< served / provisioned replica capacity, time-averaged
   double burst_hours = 0;      ///< hybrid: instance-hours bought from the cloud
 

@@ -76,6 +76,39 @@ TEST_CASE("monte carlo: zero-width ranges equal the deterministic result", "[mon
   CHECK(cheapest == 1);
 }
 
+TEST_CASE("monte carlo: price-decline drivers stand in for finance's declines", "[montecarlo]") {
+  // Zero-width decline ranges give exactly what the same declines under finance: give, and
+  // they do move every option's cost (the scenario itself has no decline; over 7 years the
+  // on-prem fleet is refreshed once, at the lower GPU price).
+  auto scenario_text = [](const std::string& uncertainty, const std::string& finance) {
+    auto text = fill(kTemplate, "uncertainty", uncertainty);
+    text.replace(text.find("costs_placeholder: {}\n"), 22, finance);
+    text.replace(text.find("name: Monte Carlo test\n"), 23,
+                 "name: Monte Carlo test\nhorizon_years: 7\n");
+    return tco::config::parse_scenario(text, "mc.yaml", test_catalog(), test_costs());
+  };
+  const auto with_finance = tco::plan::evaluate(
+      scenario_text("  gpu_price: {low: 1, high: 1}\n",
+                    "finance: {cloud_price_decline: 15 %, gpu_price_decline: 5 %, "
+                    "api_price_decline: 30 %}\n"),
+      test_performance());
+  const auto scenario = scenario_text(
+      "  cloud_price_decline: {low: 0.15, high: 0.15}\n"
+      "  gpu_price_decline: {distribution: normal, mean: 0.05, sd: 0}\n"
+      "  api_price_decline: {low: 0.3, high: 0.3}\n",
+      "");
+  const auto evaluation = tco::plan::evaluate(scenario, test_performance());
+  const auto mc = tco::explore::run_monte_carlo(scenario, evaluation, 50, 3, 1);
+  REQUIRE(mc.options.size() == 3);
+  for (std::size_t o = 0; o < 3; ++o) {
+    INFO(mc.options[o].option);
+    const double expected = with_finance.options[o].cost->npv_usd;
+    CHECK(mc.options[o].npv_usd.p10 == Approx(expected).epsilon(1e-12));
+    CHECK(mc.options[o].npv_usd.p90 == Approx(expected).epsilon(1e-12));
+    CHECK(expected < evaluation.options[o].cost->npv_usd);
+  }
+}
+
 TEST_CASE("monte carlo: a seed reproduces the result on any thread count", "[montecarlo]") {
   const auto scenario = load(
       "  gpu_price: {distribution: triangular, low: 0.7, mode: 1, high: 1.4}\n"

@@ -77,6 +77,23 @@ TEST_CASE("tco: cloud autoscaled vs reserved 24x7 instance-hours (business_hours
   CHECK(autoscaled.total_usd / reserved.total_usd == Approx(58'400.0 / 122'640.0));
 }
 
+TEST_CASE("tco: a cloud price decline lowers each later year's bill", "[tco]") {
+  // No demand growth, reserved 24x7: the same instance-hours every year, paid at
+  // $40 x (1 - 0.2)^(y-1) per hour: year 3 pays 0.64 of year 1.
+  const auto workload = business_workload();
+  const ReplicaCapacity replica{2.0, 8, 1.0};
+  CloudInputs cloud;
+  cloud.instance_usd_per_s = tco_test::usd_per_s(40.0);
+  cloud.gpus_per_instance = 8;
+  cloud.price_decline = 0.2;
+  const auto cost = cloud_cost(workload, replica, cloud, finance(3, 0.0));
+  REQUIRE(cost.years.size() == 3);
+  CHECK(cost.years[0].cloud == Approx(4'905'600.0));  // as without a decline (test above)
+  CHECK(cost.years[1].cloud == Approx(4'905'600.0 * 0.8));
+  CHECK(cost.years[2].cloud == Approx(4'905'600.0 * 0.64));
+  CHECK(cost.years[2].burst_hours == Approx(122'640.0));
+}
+
 TEST_CASE("tco: cloud instances hold whole replicas", "[tco]") {
   // Flat 1 req/s, μ = 2 req/s per replica -> 1 replica each hour (ceil(0.5001)).
   const auto workload = tco_test::flat_workload(86'400, 1'000, 250);

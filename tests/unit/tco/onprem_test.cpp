@@ -311,3 +311,31 @@ TEST_CASE("onprem: the fleet is sized for the year's busiest hour", "[tco]") {
     }
   }
 }
+
+TEST_CASE("onprem: a GPU price decline cheapens later purchases, not the installed fleet",
+          "[tco]") {
+  // The cohort case with the GPU price falling 10 % a year ($25,000, $22,500, ..., $18,225 in
+  // year 4). Hardware per node bought in year y: (8 x GPU price + $65,000) x 1.1 spares:
+  //   year 1: 291,500; year 2: (180,000 + 65,000) x 1.1 = 269,500;
+  //   year 4: (145,800 + 65,000) x 1.1 = 231,880.
+  CohortCase c;
+  c.onprem.gpu_price_decline = 0.10;
+  const auto cost = onprem_cost(c.workload, c.replica, c.onprem, finance(4, 0.08));
+  const auto& y = cost.years;
+  REQUIRE(y.size() == 4);
+  // Capex (x 1.1 installation): 2 x 320,650; 1 x 296,450; none; 3 x 255,068 = 765,204.
+  CHECK(y[0].capex == Approx(641'300.0));
+  CHECK(y[1].capex == Approx(296'450.0));
+  CHECK(y[2].capex == 0.0);
+  CHECK(y[3].capex == Approx(765'204.0));
+  CHECK(y[3].nodes_bought == 3);  // refresh 2 + expansion 1
+  // Resale at each cohort's own price: year 3, 2 x 291,500 x 0.2 = 116,600; salvage in year 4:
+  // 3 x 231,880 x 0.733333 + 269,500 x 0.2 = 510,136 + 53,900 = 564,036.
+  CHECK(y[2].residual == Approx(116'600.0));
+  CHECK(y[3].residual == Approx(564'036.0));
+  // Maintenance 5 % of the installed hardware at its purchase prices:
+  //   y2 (583,000 + 269,500) x 0.05 = 42,625; y4 (463,760 + 269,500 + 231,880) x 0.05 = 48,257.
+  CHECK(y[1].maintenance == Approx(42'625.0));
+  CHECK(y[3].hardware_value_usd == Approx(965'140.0));
+  CHECK(y[3].maintenance == Approx(48'257.0));
+}
