@@ -64,9 +64,10 @@ Command setup_optimize(CLI::App& app, const GlobalOptions& global) {
       ->delimiter(',');
   sub->add_option("--engines", options->engines, "Engines (default: vllm,trtllm,sglang)")
       ->delimiter(',');
-  sub->add_option("--kinds", options->kinds, "Deployment kinds (default: onprem,cloud,api)")
+  sub->add_option("--kinds", options->kinds,
+                  "Deployment kinds (default: onprem,cloud,api,hybrid)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"onprem", "cloud", "api"}));
+      ->check(CLI::IsMember({"onprem", "cloud", "api", "hybrid"}));
   sub->add_option("--tp", options->tp, "Tensor-parallel degrees (default: 1,2,4,8)")
       ->delimiter(',')
       ->check(CLI::Range(1, 1024));
@@ -110,9 +111,10 @@ Command setup_optimize(CLI::App& app, const GlobalOptions& global) {
             if (!options->kinds.empty()) {
               space.kinds.clear();
               for (const auto& kind : options->kinds) {
-                space.kinds.push_back(kind == "onprem"  ? config::OptionKind::kOnprem
-                                      : kind == "cloud" ? config::OptionKind::kCloud
-                                                        : config::OptionKind::kApi);
+                space.kinds.push_back(kind == "onprem"   ? config::OptionKind::kOnprem
+                                      : kind == "cloud"  ? config::OptionKind::kCloud
+                                      : kind == "hybrid" ? config::OptionKind::kHybrid
+                                                         : config::OptionKind::kApi);
               }
             }
             // A front over the plans a pruned search happened to reach would be partial.

@@ -72,7 +72,8 @@ long long peak_gpus(const cost::OptionCost& cost) {
 std::string infeasibility(const plan::OptionResult& result, const config::Scenario& scenario) {
   if (!result.excluded.empty()) return result.excluded;
   if (result.memory && !result.memory->fits) return "does not fit";
-  if (result.option.kind != OptionKind::kApi &&
+  // A hybrid is built from plans that meet the targets; an API's latency is not modelled.
+  if (result.option.kind != OptionKind::kApi && result.option.kind != OptionKind::kHybrid &&
       (!result.performance || !result.performance->at_targets)) {
     return "misses the latency targets";
   }
@@ -232,13 +233,20 @@ OptimizeResult optimize(const config::Scenario& scenario, const plan::Performanc
   OptimizeResult out;
   out.candidates = static_cast<long long>(index.size());
   std::vector<Plan> plans(index.size());
+  // A hybrid's base and burst are evaluated beside it. The candidate's result is the last one.
   auto evaluate_one = [&](std::size_t i, const plan::EvaluateSettings& base) {
     const auto& [g, o] = index[i];
-    const std::vector<DeploymentOption> one{groups[g].options[o]};
+    const auto& option = groups[g].options[o];
+    std::vector<DeploymentOption> options;
+    if (option.kind == OptionKind::kHybrid) {
+      for (const auto& part : groups[g].options) {
+        if (part.name == option.base || part.name == option.burst) options.push_back(part);
+      }
+    }
+    options.push_back(option);
     plan::EvaluateSettings settings = base;
-    settings.options = &one;
-    auto evaluation = plan::evaluate(groups[g].scenario, performance, settings);
-    return evaluation;
+    settings.options = &options;
+    return plan::evaluate(groups[g].scenario, performance, settings);
   };
 
   // 1. Memory plan and cost bound for every candidate.
@@ -252,7 +260,7 @@ OptimizeResult optimize(const config::Scenario& scenario, const plan::Performanc
     candidate.engine = groups[index[i].first].engine;
     candidate.weight_dtype = groups[index[i].first].weight_dtype;
     candidate.kv_dtype = groups[index[i].first].kv_dtype;
-    const auto& result = evaluation.options.front();
+    const auto& result = evaluation.options.back();
     candidate.result = result;
     candidate.infeasible_because = infeasibility(result, groups[index[i].first].scenario);
     if (result.cost) candidate.lower_bound = objective_value(*result.cost, objective);
@@ -275,6 +283,36 @@ OptimizeResult optimize(const config::Scenario& scenario, const plan::Performanc
   plan::EvaluateSettings full_settings;
   full_settings.explain = false;
   std::vector<double> best;  // objective of feasible plans found, ascending, at most top_n
+  auto keep_best = [&](double value) {
+    best.insert(std::upper_bound(best.begin(), best.end(), value), value);
+    if (static_cast<int>(best.size()) > top_n) best.pop_back();
+  };
+  // Feasible: costed, allowed, fits, meets the targets and the constraints, and passes every
+  // requirement of the scenario.
+  auto judge = [&](Plan& candidate, const plan::Evaluation& evaluation,
+                   const config::Scenario& group_scenario) {
+    candidate.result = evaluation.options.back();
+    const std::string& name = candidate.result.option.name;
+    candidate.infeasible_because = infeasibility(candidate.result, group_scenario);
+    if (candidate.infeasible_because.empty()) {
+      const auto check = report::check_requirements(evaluation, group_scenario);
+      if (std::find(check.passing_options.begin(), check.passing_options.end(), name) ==
+          check.passing_options.end()) {
+        for (const auto& line : check.results) {
+          if (line.option == name && line.status == report::CheckStatus::kFail) {
+            candidate.infeasible_because =
+                fmt::format("requirement {}: {}", line.requirement, line.actual);
+            break;
+          }
+        }
+        if (candidate.infeasible_because.empty()) candidate.infeasible_because = "requirements";
+      }
+    }
+    candidate.feasible = candidate.infeasible_because.empty();
+    if (candidate.feasible) {
+      candidate.objective = objective_value(*candidate.result.cost, objective);
+    }
+  };
   // A fixed batch (not one per thread) so the pruning, and the counts the summary prints, are
   // the same at any thread count.
   constexpr std::size_t batch = 16;
@@ -294,32 +332,75 @@ OptimizeResult optimize(const config::Scenario& scenario, const plan::Performanc
       const std::size_t i = chunk[k];
       const auto evaluation = evaluate_one(i, full_settings);
       auto& candidate = plans[i];
-      candidate.result = evaluation.options.front();
-      candidate.infeasible_because =
-          infeasibility(candidate.result, groups[index[i].first].scenario);
-      if (candidate.infeasible_because.empty()) {
-        const auto check = report::check_requirements(evaluation, groups[index[i].first].scenario);
-        if (!check.passed()) {
-          for (const auto& line : check.results) {
-            if (line.status == report::CheckStatus::kFail) {
-              candidate.infeasible_because =
-                  fmt::format("requirement {}: {}", line.requirement, line.actual);
-              break;
-            }
-          }
-        }
-      }
-      candidate.feasible = candidate.infeasible_because.empty();
-      if (candidate.feasible) {
-        candidate.objective = objective_value(*candidate.result.cost, objective);
-      }
+      judge(candidate, evaluation, groups[index[i].first].scenario);
     });
     for (const std::size_t i : chunk) {
       evaluated.push_back(i);
-      if (!plans[i].feasible) continue;
-      best.insert(std::upper_bound(best.begin(), best.end(), plans[i].objective),
-                  plans[i].objective);
-      if (static_cast<int>(best.size()) > top_n) best.pop_back();
+      if (plans[i].feasible) keep_best(plans[i].objective);
+    }
+  }
+
+  // 2b. Hybrids (an on-prem base at the optimal percentile of hourly demand, bursting to the
+  // cloud): in each group, the first kHybridParts feasible on-prem plans in the order of the
+  // bound as the base, with the first kHybridParts feasible cloud plans that follow demand
+  // (on-demand, spot) as the burst; those the bound pruned are evaluated now (they cannot enter
+  // the top N on their own). A hybrid can cost less than both of its parts, so unlike the pure
+  // plans this part of the search is a heuristic.
+  if (wants(OptionKind::kHybrid)) {
+    constexpr std::size_t kHybridParts = 2;
+    std::vector<char> done(index.size(), 0);
+    for (const std::size_t i : evaluated) done[i] = 1;
+    auto is_part = [&](std::size_t i, OptionKind kind) {
+      const auto& result = plans[i].result;  // the bound's evaluation: same option and inputs
+      if (result.option.kind != kind) return false;
+      return kind == OptionKind::kOnprem ||
+             (result.cloud_inputs && result.cloud_inputs->follows_demand);
+    };
+    auto parts_of = [&](std::size_t g, OptionKind kind) {
+      std::vector<std::size_t> parts;
+      for (const std::size_t i : order) {
+        if (parts.size() == kHybridParts) break;
+        if (index[i].first != g || !is_part(i, kind)) continue;
+        if (!done[i]) {
+          judge(plans[i], evaluate_one(i, full_settings), groups[g].scenario);
+          done[i] = 1;
+          evaluated.push_back(i);
+        }
+        if (plans[i].feasible) parts.push_back(i);
+      }
+      return parts;
+    };
+    std::vector<std::size_t> hybrids;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const auto bases = parts_of(g, OptionKind::kOnprem);
+      const auto bursts = parts_of(g, OptionKind::kCloud);
+      for (const std::size_t base : bases) {
+        for (const std::size_t burst : bursts) {
+          DeploymentOption option;
+          option.kind = OptionKind::kHybrid;
+          option.base = groups[g].options[index[base].second].name;
+          option.burst = groups[g].options[index[burst].second].name;
+          option.base_percentile = "optimal";
+          option.name = fmt::format("hybrid-{}+{}", option.base, option.burst);
+          groups[g].options.push_back(option);
+          index.emplace_back(g, groups[g].options.size() - 1);
+          hybrids.push_back(index.size() - 1);
+        }
+      }
+    }
+    plans.resize(index.size());
+    out.candidates += static_cast<long long>(hybrids.size());
+    parallel_for(hybrids.size(), threads, [&](std::size_t k) {
+      const std::size_t i = hybrids[k];
+      auto& candidate = plans[i];
+      candidate.engine = groups[index[i].first].engine;
+      candidate.weight_dtype = groups[index[i].first].weight_dtype;
+      candidate.kv_dtype = groups[index[i].first].kv_dtype;
+      judge(candidate, evaluate_one(i, full_settings), groups[index[i].first].scenario);
+    });
+    for (const std::size_t i : hybrids) {
+      order.push_back(i);
+      evaluated.push_back(i);
     }
   }
   out.evaluated = static_cast<long long>(evaluated.size());
@@ -349,10 +430,15 @@ OptimizeResult optimize(const config::Scenario& scenario, const plan::Performanc
   for (std::size_t k = 0; k < feasible.size() && static_cast<int>(k) < top_n; ++k) {
     Plan top = plans[feasible[k]];
     const auto evaluation = evaluate_one(feasible[k], explain_settings);
-    top.result = evaluation.options.front();
+    top.result = evaluation.options.back();
     const auto& result = top.result;
-    std::string bound = result.performance ? result.performance->limited_by
-                                           : std::string("hosted API: priced per token");
+    std::string bound =
+        result.performance ? result.performance->limited_by
+        : result.option.kind == OptionKind::kHybrid
+            ? fmt::format("on-prem base {} sized to p{:.0f} of hourly demand, bursting to {}",
+                          result.option.base, 100.0 * result.cost->base_percentile.value_or(1.0),
+                          result.option.burst)
+            : std::string("hosted API: priced per token");
     top.why = fmt::format("{}; cost: {}", bound, describe_costs(*result.cost));
     if (result.cost && result.option.kind != OptionKind::kApi) {
       top.why += fmt::format("; {} GPUs at peak", peak_gpus(*result.cost));

@@ -9,7 +9,10 @@
 // roofline at full KV occupancy, which no serving point at the targets exceeds (the simulator
 // never beats the roofline; more throughput never costs more). Candidates are then evaluated
 // in order of that bound, and the search stops once the bound of the next one exceeds the N-th
-// best feasible plan found.
+// best feasible plan found. Hybrids (on-prem base + cloud burst at the optimal base percentile)
+// are then built, per engine and format pair, from the two cheapest feasible on-prem plans and
+// the two cheapest feasible demand-following cloud plans found: exact for the pure kinds, a
+// heuristic for hybrids.
 
 #include <optional>
 #include <string>
@@ -35,8 +38,9 @@ struct SearchSpace {
                                             catalog::Dtype::kInt4};
   std::vector<catalog::Dtype> kv_dtypes{catalog::Dtype::kBf16, catalog::Dtype::kFp8};
   std::vector<std::string> engines{"vllm", "trtllm", "sglang"};
+  /// kHybrid: on-prem base + cloud burst pairs of the best plans found (see optimize()).
   std::vector<config::OptionKind> kinds{config::OptionKind::kOnprem, config::OptionKind::kCloud,
-                                        config::OptionKind::kApi};
+                                        config::OptionKind::kApi, config::OptionKind::kHybrid};
   bool prune = true;  ///< false: evaluate every candidate that fits (a complete Pareto front)
 };
 

@@ -147,3 +147,60 @@ TEST_CASE("optimize: the bound never exceeds the evaluated cost", "[optimize]") 
       }(),
       Catch::Contains("--gpus: unknown GPU 'h100-sxn' (did you mean 'h100-sxm'?)"));
 }
+
+TEST_CASE("optimize: a hybrid of the best on-prem and cloud plans, costed as a scenario would",
+          "[optimize]") {
+  // examples/09 with one cloud price (on-demand H200 instances): a business-hours load, cloud
+  // prices falling 10 % a year. There the hybrid (one on-prem node, bursting) has the lowest NPV,
+  // then all on-prem, then all cloud; the optimizer over that one GPU, shape and engine must
+  // find the same three plans at the same costs as the example's own options.
+  auto costs = test_costs();
+  std::vector<tco::catalog::CloudInstance> kept;
+  for (auto instance : costs.instances) {
+    if (instance.id != "aws/p5en.48xlarge") continue;
+    const double on_demand = instance.usd_per_s.at("on_demand");
+    instance.usd_per_s = {{"on_demand", on_demand}};
+    kept.push_back(instance);
+  }
+  REQUIRE(kept.size() == 1);
+  costs.instances = kept;
+  const auto scenario = tco::config::load_scenario(
+      std::filesystem::path(TCO_PLAN_SOURCE_DATA_DIR) / "examples/09-hybrid-burst.yaml",
+      test_catalog(), costs);
+  const auto evaluation = tco::plan::evaluate(scenario, test_performance());
+  auto npv_of = [&](const std::string& name) {
+    for (const auto& result : evaluation.options) {
+      if (result.option.name == name) return result.cost->npv_usd;
+    }
+    FAIL("no option " << name);
+    return 0.0;
+  };
+  tco::explore::SearchSpace space;
+  space.gpus = {"h200-sxm"};
+  space.tp = {1};
+  space.pp = {1};
+  space.engines = {"vllm"};
+  space.weight_dtypes = {tco::catalog::Dtype::kFp8};
+  space.kv_dtypes = {tco::catalog::Dtype::kFp8};
+  space.kinds = {tco::config::OptionKind::kOnprem, tco::config::OptionKind::kCloud,
+                 tco::config::OptionKind::kHybrid};
+  for (const int threads : {1, 2}) {
+    const auto result = tco::explore::optimize(scenario, test_performance(), space,
+                                               tco::explore::Objective::kNpv, 3, threads);
+    REQUIRE(result.top.size() == 3);
+    CHECK(result.candidates == 3);  // on-prem, cloud, and their hybrid
+    CHECK(result.top[0].result.option.kind == tco::config::OptionKind::kHybrid);
+    CHECK(result.top[0].objective == Approx(npv_of("hybrid-optimal")).epsilon(1e-12));
+    CHECK(result.top[0].why.find("on-prem base onprem-h200-sxm-tp1-vllm-fp8-kvfp8") == 0);
+    CHECK(result.top[1].result.option.kind == tco::config::OptionKind::kOnprem);
+    CHECK(result.top[1].objective == Approx(npv_of("onprem-h200")).epsilon(1e-12));
+    CHECK(result.top[2].objective == Approx(npv_of("cloud-h200-od")).epsilon(1e-12));
+  }
+  // Air-gapped: no hybrid (nor cloud) plan.
+  auto sealed = scenario;
+  sealed.constraints.air_gapped = true;
+  const auto result = tco::explore::optimize(sealed, test_performance(), space,
+                                             tco::explore::Objective::kNpv, 3, 1);
+  REQUIRE(result.top.size() == 1);
+  CHECK(result.top[0].result.option.kind == tco::config::OptionKind::kOnprem);
+}
