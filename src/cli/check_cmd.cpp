@@ -59,7 +59,8 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
               try {
                 const auto scenario = config::load_scenario(file, catalog, costs);
                 checks.push_back(
-                    report::check_requirements(plan::evaluate(scenario, performance), scenario));
+                    report::check_requirements(
+                        plan::evaluate(scenario, performance, report_settings()), scenario));
               } catch (const config::InputError& error) {
                 std::cerr << error.what();
                 checks.push_back(report::invalid_scenario_check(file, error.what()));

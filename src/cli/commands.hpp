@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tco/perf/efficiency.hpp"
+#include "tco/plan/evaluate.hpp"
 
 namespace tco::cli {
 
@@ -42,6 +43,10 @@ Command setup_catalog(CLI::App& app, const GlobalOptions& global);
 Command setup_schema(CLI::App& app);
 Command setup_validate(CLI::App& app, const GlobalOptions& global);
 Command setup_fit(CLI::App& app, const GlobalOptions& global);
+
+/// The settings of an evaluation a person or CI reads: "today" for the stale-price warnings is
+/// TCO_PLAN_TODAY (YYYY-MM-DD; the golden tests pin it) when set, else the clock.
+[[nodiscard]] plan::EvaluateSettings report_settings();
 
 /// Writes to the -o file atomically, or to stdout when `output` is empty.
 void emit(const std::string& output, const std::string& content);

@@ -45,8 +45,9 @@ Command setup_diff(CLI::App& app, const GlobalOptions& global) {
             const auto base = config::load_scenario(options->base, catalog, costs);
             const auto proposal = config::load_scenario(options->proposal, catalog, costs);
             const auto diff = report::diff_scenarios(
-                plan::evaluate(base, performance), config::read_scenario_inputs(options->base),
-                plan::evaluate(proposal, performance),
+                plan::evaluate(base, performance, report_settings()),
+                config::read_scenario_inputs(options->base),
+                plan::evaluate(proposal, performance, report_settings()),
                 config::read_scenario_inputs(options->proposal));
             emit(options->output, report::render_diff(diff, options->format));
             return kExitOk;

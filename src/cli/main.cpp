@@ -1,6 +1,8 @@
 // tco-plan: thin wiring of subcommands; the work happens in tco_core.
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <iostream>
 
 #include "calibrate_cmd.hpp"
@@ -34,6 +36,15 @@ std::map<std::string, perf::KernelProfile> GlobalOptions::load_profiles() const 
     std::cerr << "using kernel-efficiency profile " << file << "\n";
   }
   return profiles;
+}
+
+plan::EvaluateSettings report_settings() {
+  plan::EvaluateSettings settings;
+  settings.today = std::time(nullptr);
+  if (const char* today = std::getenv("TCO_PLAN_TODAY"); today != nullptr && *today != '\0') {
+    if (const auto pinned = plan::parse_iso_date(today)) settings.today = *pinned;
+  }
+  return settings;
 }
 
 void emit(const std::string& output, const std::string& content) {

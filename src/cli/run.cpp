@@ -105,7 +105,7 @@ Command setup_run(CLI::App& app, const GlobalOptions& global) {
             plan::PerformanceData performance;
             performance.profiles = global.load_profiles();
             performance.engine_timing = validate::load_engine_timing(global.resolved_data_dir());
-            auto evaluation = plan::evaluate(scenario, performance);
+            auto evaluation = plan::evaluate(scenario, performance, report_settings());
             if (options->samples > 0) {
               evaluation.uncertainty =
                   explore::run_monte_carlo(scenario, evaluation, options->samples, options->seed,

@@ -3,10 +3,8 @@
 // cost model. Part of plan::evaluate.
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
+#include <cstdio>
 #include <ctime>
 #include <set>
 
@@ -15,38 +13,30 @@
 
 namespace tco::plan {
 
+std::optional<std::time_t> parse_iso_date(const std::string& text) {
+  std::tm date{};
+  if (text.size() < 10 ||
+      std::sscanf(text.c_str(), "%d-%d-%d", &date.tm_year, &date.tm_mon, &date.tm_mday) != 3) {
+    return std::nullopt;
+  }
+  date.tm_year -= 1900;
+  date.tm_mon -= 1;
+  return timegm(&date);
+}
+
 namespace {
 
 using config::DeploymentOption;
 using config::OptionKind;
 
-/// Days between an ISO date (YYYY-MM-DD...) and today; empty when unparseable. TCO_PLAN_TODAY
-/// (YYYY-MM-DD) fixes "today", so a report and its stale-price warnings are reproducible (the
-/// golden tests pin it).
-std::optional<double> age_days(const std::string& iso_date) {
-  const auto parse = [](const char* text) -> std::optional<std::time_t> {
-    std::tm date{};
-    if (std::strlen(text) < 10 ||
-        std::sscanf(text, "%d-%d-%d", &date.tm_year, &date.tm_mon, &date.tm_mday) != 3) {
-      return std::nullopt;
-    }
-    date.tm_year -= 1900;
-    date.tm_mon -= 1;
-    return timegm(&date);
-  };
-  const auto then = parse(iso_date.c_str());
-  if (!then) return std::nullopt;
-  std::time_t now = std::time(nullptr);
-  if (const char* today = std::getenv("TCO_PLAN_TODAY"); today != nullptr && *today != '\0') {
-    if (const auto pinned = parse(today)) now = *pinned;
-  }
-  return std::difftime(now, *then) / 86400.0;
-}
-
 class Resolver {
  public:
-  Resolver(const config::Scenario& scenario, Evaluation& evaluation, bool explain)
-      : scenario_(scenario), evaluation_(evaluation), explain_(explain) {}
+  Resolver(const config::Scenario& scenario, Evaluation& evaluation,
+           const EvaluateSettings& settings)
+      : scenario_(scenario),
+        evaluation_(evaluation),
+        explain_(settings.explain),
+        today_(settings.today) {}
 
   [[nodiscard]] bool explain() const { return explain_; }
 
@@ -100,14 +90,16 @@ class Resolver {
   }
 
   void check_age(const std::string& what, const std::string& as_of) {
-    if (!explain_) return;
+    if (!explain_ || !today_) return;
     const double limit = scenario_.finance.price_max_age_days.value_or(
         scenario_.costs.defaults.count("price_max_age_days")
             ? scenario_.costs.defaults.at("price_max_age_days").value
             : 365.0);
-    if (const auto age = age_days(as_of); age && *age > limit) {
+    const auto then = parse_iso_date(as_of);
+    if (!then) return;
+    if (const double age = std::difftime(*today_, *then) / 86400.0; age > limit) {
       warn(fmt::format("{} is dated {} ({:.0f} days old, limit {:.0f}): check it is current", what,
-                       as_of, *age, limit));
+                       as_of, age, limit));
     }
   }
 
@@ -115,6 +107,7 @@ class Resolver {
   const config::Scenario& scenario_;
   Evaluation& evaluation_;
   bool explain_ = true;
+  std::optional<std::time_t> today_;
   std::set<std::string> seen_;
   std::set<std::string> warned_;
 };
@@ -177,7 +170,7 @@ std::string exclusion_reason(const config::Scenario& scenario, const DeploymentO
 void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
                const EvaluateSettings& settings) {
   const CostFactors& factors = settings.factors;
-  Resolver resolver(scenario, evaluation, settings.explain);
+  Resolver resolver(scenario, evaluation, settings);
   const auto& workload = scenario.workload;
   cost::Finance finance;
   finance.horizon_years = scenario.horizon_years;

@@ -3,6 +3,7 @@
 // simulator grows, performance, capacity, energy and cost). The result is plain data for the
 // reporters.
 
+#include <ctime>
 #include <map>
 #include <optional>
 #include <string>
@@ -72,6 +73,9 @@ struct EvaluateSettings {
   /// false: skip the assumption, warning, memory-verdict and limited-by texts (sweeps, the
   /// optimizer and Monte Carlo only read the numbers); every number is the same.
   bool explain = true;
+  /// "Now" for the warnings about prices older than finance.price_max_age_days; unset, prices
+  /// are not aged. The CLI sets it (the clock, or TCO_PLAN_TODAY so a report is reproducible).
+  std::optional<std::time_t> today;
   CostFactors factors;
   /// Options to evaluate instead of scenario.options (the optimizer's candidates).
   const std::vector<config::DeploymentOption>* options = nullptr;
@@ -114,5 +118,9 @@ struct PerformanceData {
 /// prices, demand or the throughput error vary (Monte Carlo), without re-running the simulator.
 [[nodiscard]] Evaluation recost(const config::Scenario& scenario, const Evaluation& evaluated,
                                 const EvaluateSettings& settings);
+
+/// Midnight UTC of an ISO date (YYYY-MM-DD, anything after the day ignored); empty when it
+/// does not start with one.
+[[nodiscard]] std::optional<std::time_t> parse_iso_date(const std::string& text);
 
 }  // namespace tco::plan
