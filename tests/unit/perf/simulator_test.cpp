@@ -149,6 +149,29 @@ TEST_CASE("the token budget caps the running requests; the others queue", "[perf
   CHECK(beyond.requests_per_s * beyond.e2e_latency_s == Approx(1000).epsilon(0.02));
 }
 
+TEST_CASE("TTFT is timed on the step that carries the prompt, not the mean step",
+          "[perf][serving]") {
+  // One client, prompt 2048, output 128: the mean step decodes R = 1 token and admits
+  // R x I/O = 16 prompt tokens (the prompt amortised over its 128 steps); the prompt's own step
+  // decodes 1 and prefills its 2048 tokens plus that mean share. TTFT = half a mean step of
+  // waiting + the prompt's step + the per-request overhead.
+  auto r = replica("llama-3.1-8b", "h100-sxm");
+  r.timing.request_overhead_s = 0.004;
+  const auto point = tco::perf::serve_concurrency(r, {2048, 128}, 1);
+  tco::perf::StepShape mean = decode(1, 2048 + 64);
+  mean.prefill_tokens = 16;
+  mean.prefill_context = 1024;
+  tco::perf::StepShape own = mean;
+  own.prefill_tokens = 2048 + 16;
+  const double mean_s = tco::perf::step_time(r, mean).time_s;
+  const double own_s = tco::perf::step_time(r, own).time_s;
+  CHECK(point.tpot_s == Approx(mean_s));
+  CHECK(point.ttft_s == Approx(0.5 * mean_s + own_s + 0.004));
+  // The prompt's step is compute bound (2 x 7.5e9 x 2064 = 31 TFLOP against a ~15 GB weight
+  // read): it takes many mean steps, which 1.5 mean steps (the mean-step estimate) misses.
+  CHECK(own_s > 5 * mean_s);
+}
+
 TEST_CASE("engines that ignore sliding windows serve full attention", "[perf][memory]") {
   const auto& catalog = test_catalog();
   const auto& mistral = *catalog.find_model("mistral-7b");
