@@ -88,7 +88,7 @@ const ScaleAxis kScaleAxes[] = {
 /// One candidate's fit: overheads by least squares given the scales, then the errors.
 struct Candidate {
   perf::EngineTiming timing;
-  double objective = 1e300;  ///< mean |ln(predicted / measured)| over step-time rows
+  double objective = 1e300;  ///< mean |ln(predicted / measured)| over the rows fitted
   std::vector<double> abs_errors_pct;
   std::vector<double> ttft_residuals_s;
 };
@@ -139,12 +139,14 @@ Candidate evaluate_candidate(const std::vector<const MeasuredRow*>& own,
   for (const auto* row : own) {
     const Prediction prediction = predict(*row, trial);
     if (prediction.status != "ok") continue;
-    if (row->get("metric") == "ttft_s") {
-      if (row->get("mode") != "batch") {
-        candidate.ttft_residuals_s.push_back(row->value() - *prediction.predicted);
-      }
+    if (row->get("metric") == "ttft_s" && row->get("mode") != "batch") {
+      // Served TTFT carries the per-request overhead, set from these residuals afterwards.
+      candidate.ttft_residuals_s.push_back(row->value() - *prediction.predicted);
       continue;
     }
+    // Every other row weighs in, static-batch TTFT included: a batch-1 prompt is the one
+    // measurement of prefill alone, short (128) and long (2048), which the throughput rows only
+    // see mixed with decode.
     candidate.abs_errors_pct.push_back(std::fabs(prediction.error_pct));
     log_error_sum += std::fabs(std::log(*prediction.predicted / row->value()));
   }
