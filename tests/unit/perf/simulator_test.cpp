@@ -129,6 +129,47 @@ TEST_CASE("a slower paged-KV read slows long-context decode, not short", "[perf]
   CHECK(tco::perf::step_time(r, decode(256, 8192)).time_s > 1.5 * long_context);
 }
 
+TEST_CASE("a soft roofline knee costs most at the ridge point, nothing far from it",
+          "[perf][simulator]") {
+  // knee 1/2: the Euclidean norm of the two times; 3 ms and 4 ms take 5 ms.
+  CHECK(tco::perf::soft_roofline_s(3e-3, 4e-3, 0.5) == Approx(5e-3));
+  // At the ridge (equal times) the knee costs 2^knee: 2x for no overlap, 1.26x for knee 1/3.
+  CHECK(tco::perf::soft_roofline_s(1.0, 1.0, 1.0) == Approx(2.0));
+  CHECK(tco::perf::soft_roofline_s(1.0, 1.0, 1.0 / 3) == Approx(1.259921));
+  // Far from the ridge the smaller time vanishes: 1 % of the larger adds (0.01^3)/3 at knee 1/3.
+  CHECK(tco::perf::soft_roofline_s(1.0, 0.01, 1.0 / 3) == Approx(1.0 + 1e-6 / 3).epsilon(1e-9));
+  // knee 0 is the hard roofline; a steep knee does not underflow.
+  CHECK(tco::perf::soft_roofline_s(2e-6, 7e-6, 0.0) == 7e-6);
+  CHECK(tco::perf::soft_roofline_s(2e-6, 7e-6, 0.01) == Approx(7e-6));
+
+  // In a step: a batch-1 decode is far from the ridge (weights stream, ~1 FLOP per byte), so a
+  // knee of 1/2 leaves it within a per mille; a 4096-token prefill is compute bound far past
+  // the ridge too. Neither gets faster, and the roofline beside them does not move.
+  auto r = replica("llama-3.1-8b", "h100-sxm");
+  tco::perf::StepShape prefill;
+  prefill.prefill_tokens = 4096;
+  prefill.prefill_context = 2048;
+  const auto hard_decode = tco::perf::step_time(r, decode(1, 512));
+  const auto hard_prefill = tco::perf::step_time(r, prefill);
+  r.timing.roofline_knee = 0.5;
+  const auto soft_decode = tco::perf::step_time(r, decode(1, 512));
+  const auto soft_prefill = tco::perf::step_time(r, prefill);
+  CHECK(soft_decode.time_s >= hard_decode.time_s);
+  CHECK(soft_decode.time_s == Approx(hard_decode.time_s).epsilon(1e-3));
+  CHECK(soft_prefill.time_s >= hard_prefill.time_s);
+  CHECK(soft_prefill.time_s == Approx(hard_prefill.time_s).epsilon(0.02));
+  CHECK(soft_decode.roofline_s == hard_decode.roofline_s);
+  // A 256-token step of the same model sits near the H100's bf16 ridge (~295 FLOP per byte of
+  // weights at 2 bytes each: ~150 tokens), where the knee shows.
+  tco::perf::StepShape ridge;
+  ridge.prefill_tokens = 256;
+  ridge.prefill_context = 128;
+  r.timing.roofline_knee = 0;
+  const double hard_ridge = tco::perf::step_time(r, ridge).time_s;
+  r.timing.roofline_knee = 0.5;
+  CHECK(tco::perf::step_time(r, ridge).time_s > 1.15 * hard_ridge);
+}
+
 TEST_CASE("the token budget caps the running requests; the others queue", "[perf][serving]") {
   // vllm: 8192 tokens per step. Prompt 2048, output 128: R = 8192 x 128 / 2176 = 481.9 running.
   const auto r = replica("llama-3.1-8b", "h100-sxm");

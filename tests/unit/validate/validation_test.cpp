@@ -114,6 +114,7 @@ TEST_CASE("data/engine_timing.yaml is what `tco-plan fit` produces on the traini
     CHECK(file.attention_scale == Approx(fit.timing.attention_scale).margin(5e-4));
     CHECK(file.kv_read_scale == Approx(fit.timing.kv_read_scale).margin(5e-4));
     CHECK(file.expert_gemm_scale == Approx(fit.timing.expert_gemm_scale).margin(5e-4));
+    CHECK(file.roofline_knee == Approx(fit.timing.roofline_knee).margin(5e-4));
   }
 }
 
