@@ -57,12 +57,23 @@ ServingPoint serve_concurrency(const Replica& replica, const Traffic& traffic,
   point.output_tokens_per_s = running / step.time_s;
   point.requests_per_s = point.output_tokens_per_s / output;
   point.tpot_s = step.time_s;
-  // A new prompt gets the budget left after the decode tokens and waits half a step on average;
-  // clients beyond those running queue for a slot (Little's law: the queue drains at X).
-  const double prompt_steps = std::ceil(input / std::max(1.0, budget - running));
+  // A new prompt waits half a (mean) step for the step in progress, then goes through in the
+  // budget left after the decode tokens. The steps that carry it are not mean steps: each holds
+  // its share of the prompt on top of the mean field's prefill load (the other prompts admitted
+  // meanwhile), so at low load, where most steps only decode, a prompt's own step is a full
+  // prefill of it; TTFT is timed on that step. Clients beyond those running queue for a slot
+  // (Little's law: the queue drains at X).
+  const double free_budget = std::max(1.0, budget - running);
+  const double prompt_steps = std::ceil(input / free_budget);
+  double prompt_step_s = 0;
+  if (prompt_steps > 0) {
+    StepShape prompt = shape;
+    prompt.prefill_tokens = std::min(free_budget, input / prompt_steps + shape.prefill_tokens);
+    prompt_step_s = step_time(replica, prompt).time_s;
+  }
   const double queueing_s = (resident - running) / point.requests_per_s;
-  point.ttft_s =
-      (prompt_steps + 0.5) * step.time_s + replica.timing.request_overhead_s + queueing_s;
+  point.ttft_s = 0.5 * step.time_s + prompt_steps * prompt_step_s +
+                 replica.timing.request_overhead_s + queueing_s;
   point.e2e_latency_s = point.ttft_s + (output - 1) * point.tpot_s;
   return finish(point, step, running);
 }

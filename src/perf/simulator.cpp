@@ -38,6 +38,14 @@ Dtype math_dtype(const catalog::Gpu& gpu, const catalog::DtypeInfo& weight_dtype
   return weight_dtype.fallback_compute_dtype;
 }
 
+double soft_roofline_s(double compute_s, double memory_s, double knee) {
+  const double larger = std::max(compute_s, memory_s);
+  if (!(knee > 0) || !(larger > 0)) return larger;
+  // Over the ratio of the smaller time to the larger, so that steep knees do not underflow.
+  const double ratio = std::min(compute_s, memory_s) / larger;
+  return larger * std::pow(1.0 + std::pow(ratio, 1.0 / std::min(knee, 1.0)), std::min(knee, 1.0));
+}
+
 namespace {
 
 constexpr double kActivationBytes = 2.0;  // bf16/fp16 activations between kernels
@@ -119,10 +127,11 @@ class StepAccumulator {
     const double compute = flops / (peak * compute_efficiency);
     const double memory =
         bytes / (bandwidth * profile.memory_utilisation(bytes) * bandwidth_scale);
+    const double time = soft_roofline_s(compute, memory, replica_.timing.roofline_knee);
     if (compute >= memory) {
-      result_.compute_s += compute * count;
+      result_.compute_s += time * count;
     } else {
-      result_.memory_s += memory * count;
+      result_.memory_s += time * count;
     }
     result_.roofline_s += std::max(flops / peak, bytes / bandwidth) * count;
   }

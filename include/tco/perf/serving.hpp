@@ -3,7 +3,8 @@
 // every step decodes one token for each of them and admits new prompts' tokens at the rate that
 // keeps R constant: R·I/O prompt tokens per step. The engine's tokens-per-step budget B caps R
 // at B·O/(I+O); clients beyond R wait in the queue. Request throughput X = R / (O · t_step);
-// TPOT = t_step; TTFT = the steps a prompt needs under the budget, half a step of waiting, the
+// TPOT = t_step; TTFT = half a step of waiting, then the steps that carry the prompt under the
+// budget (timed with the prompt in them: a prompt's own step is a prefill, not a mean step), the
 // engine's per-request overhead and the queueing of clients beyond R (Little's law). The four
 // modes of the measured-results file map onto it:
 //   max_throughput  all requests queued: C = min(engine max batch, KV capacity)

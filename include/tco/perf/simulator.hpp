@@ -3,9 +3,10 @@
 // tokens and P prefill tokens becomes a list of operators per GPU (GEMMs, attention, memory-bound
 // elementwise work, collectives); each takes
 //     t_op = max(F / (P_peak(dtype) · η_c), B / (BW_peak · η_m))
-// with η from the GPU's microbenchmark profile, and the step adds the engine's fitted per-step
-// and per-layer overheads. With every η = 1 and no overhead it is the pure roofline, the physical
-// upper bound the report shows beside the prediction.
+// with η from the GPU's microbenchmark profile (near the ridge point, where neither term
+// dominates, softened by the engine's fitted roofline knee: soft_roofline_s), and the step adds
+// the engine's fitted per-step and per-layer overheads. With every η = 1, no knee and no overhead
+// it is the pure roofline, the physical upper bound the report shows beside the prediction.
 
 #include <string>
 #include <vector>
@@ -40,6 +41,15 @@ struct EngineTiming {
   /// problems (CUTLASS grouped GEMM; MegaBlocks, Gale et al., MLSys 2023, §5 reports padding and
   /// launch costs of batched expert GEMMs).
   double expert_gemm_scale = 1;
+  /// Softness of the roofline knee, in [0, 1]: a kernel takes
+  ///     t = (t_c^(1/k) + t_m^(1/k))^k
+  /// for its compute time t_c and memory time t_m. k = 0 is the hard roofline max(t_c, t_m)
+  /// (loads fully hidden under math, or math under loads); k = 1 is their sum (no overlap). Near
+  /// the ridge point a kernel keeps neither the tensor cores nor the memory bus busy: its
+  /// software pipeline has a few stages and the SMs a few warps to hide each with, so the
+  /// measured time exceeds the larger of the two (at t_c = t_m by a factor 2^k); far from the
+  /// ridge the smaller one vanishes into it.
+  double roofline_knee = 0;
 };
 
 /// One replica: the model on tp x pp GPUs of one kind, served by one engine.
@@ -84,6 +94,12 @@ struct StepTime {
                                         const catalog::DtypeInfo& weight_dtype);
 /// Dense peak FLOP/s of `dtype` on `gpu` (fp16 uses the bf16 rate: engines accumulate in fp32).
 [[nodiscard]] double peak_flops(const catalog::Gpu& gpu, catalog::Dtype dtype);
+
+/// Time of a kernel with compute time `compute_s` and memory time `memory_s` under a roofline
+/// knee of softness `knee` in [0, 1] (EngineTiming::roofline_knee):
+/// (compute_s^(1/knee) + memory_s^(1/knee))^knee; knee 0 is max(compute_s, memory_s), knee 1
+/// their sum. Never below the max, so never faster than the roofline.
+[[nodiscard]] double soft_roofline_s(double compute_s, double memory_s, double knee);
 
 /// Time of one forward step of a replica (pure).
 [[nodiscard]] StepTime step_time(const Replica& replica, const StepShape& shape);

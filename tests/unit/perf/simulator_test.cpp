@@ -129,6 +129,47 @@ TEST_CASE("a slower paged-KV read slows long-context decode, not short", "[perf]
   CHECK(tco::perf::step_time(r, decode(256, 8192)).time_s > 1.5 * long_context);
 }
 
+TEST_CASE("a soft roofline knee costs most at the ridge point, nothing far from it",
+          "[perf][simulator]") {
+  // knee 1/2: the Euclidean norm of the two times; 3 ms and 4 ms take 5 ms.
+  CHECK(tco::perf::soft_roofline_s(3e-3, 4e-3, 0.5) == Approx(5e-3));
+  // At the ridge (equal times) the knee costs 2^knee: 2x for no overlap, 1.26x for knee 1/3.
+  CHECK(tco::perf::soft_roofline_s(1.0, 1.0, 1.0) == Approx(2.0));
+  CHECK(tco::perf::soft_roofline_s(1.0, 1.0, 1.0 / 3) == Approx(1.259921));
+  // Far from the ridge the smaller time vanishes: 1 % of the larger adds (0.01^3)/3 at knee 1/3.
+  CHECK(tco::perf::soft_roofline_s(1.0, 0.01, 1.0 / 3) == Approx(1.0 + 1e-6 / 3).epsilon(1e-9));
+  // knee 0 is the hard roofline; a steep knee does not underflow.
+  CHECK(tco::perf::soft_roofline_s(2e-6, 7e-6, 0.0) == 7e-6);
+  CHECK(tco::perf::soft_roofline_s(2e-6, 7e-6, 0.01) == Approx(7e-6));
+
+  // In a step: a batch-1 decode is far from the ridge (weights stream, ~1 FLOP per byte), so a
+  // knee of 1/2 leaves it within a per mille; a 4096-token prefill is compute bound far past
+  // the ridge too. Neither gets faster, and the roofline beside them does not move.
+  auto r = replica("llama-3.1-8b", "h100-sxm");
+  tco::perf::StepShape prefill;
+  prefill.prefill_tokens = 4096;
+  prefill.prefill_context = 2048;
+  const auto hard_decode = tco::perf::step_time(r, decode(1, 512));
+  const auto hard_prefill = tco::perf::step_time(r, prefill);
+  r.timing.roofline_knee = 0.5;
+  const auto soft_decode = tco::perf::step_time(r, decode(1, 512));
+  const auto soft_prefill = tco::perf::step_time(r, prefill);
+  CHECK(soft_decode.time_s >= hard_decode.time_s);
+  CHECK(soft_decode.time_s == Approx(hard_decode.time_s).epsilon(1e-3));
+  CHECK(soft_prefill.time_s >= hard_prefill.time_s);
+  CHECK(soft_prefill.time_s == Approx(hard_prefill.time_s).epsilon(0.02));
+  CHECK(soft_decode.roofline_s == hard_decode.roofline_s);
+  // A 256-token step of the same model sits near the H100's bf16 ridge (~295 FLOP per byte of
+  // weights at 2 bytes each: ~150 tokens), where the knee shows.
+  tco::perf::StepShape ridge;
+  ridge.prefill_tokens = 256;
+  ridge.prefill_context = 128;
+  r.timing.roofline_knee = 0;
+  const double hard_ridge = tco::perf::step_time(r, ridge).time_s;
+  r.timing.roofline_knee = 0.5;
+  CHECK(tco::perf::step_time(r, ridge).time_s > 1.15 * hard_ridge);
+}
+
 TEST_CASE("the token budget caps the running requests; the others queue", "[perf][serving]") {
   // vllm: 8192 tokens per step. Prompt 2048, output 128: R = 8192 x 128 / 2176 = 481.9 running.
   const auto r = replica("llama-3.1-8b", "h100-sxm");
@@ -147,6 +188,29 @@ TEST_CASE("the token budget caps the running requests; the others queue", "[perf
   CHECK(at_cap.tpot_s == Approx(tco::perf::step_time(r, shape).time_s));
   // Little's law over the closed loop: clients = throughput x end-to-end latency.
   CHECK(beyond.requests_per_s * beyond.e2e_latency_s == Approx(1000).epsilon(0.02));
+}
+
+TEST_CASE("TTFT is timed on the step that carries the prompt, not the mean step",
+          "[perf][serving]") {
+  // One client, prompt 2048, output 128: the mean step decodes R = 1 token and admits
+  // R x I/O = 16 prompt tokens (the prompt amortised over its 128 steps); the prompt's own step
+  // decodes 1 and prefills its 2048 tokens plus that mean share. TTFT = half a mean step of
+  // waiting + the prompt's step + the per-request overhead.
+  auto r = replica("llama-3.1-8b", "h100-sxm");
+  r.timing.request_overhead_s = 0.004;
+  const auto point = tco::perf::serve_concurrency(r, {2048, 128}, 1);
+  tco::perf::StepShape mean = decode(1, 2048 + 64);
+  mean.prefill_tokens = 16;
+  mean.prefill_context = 1024;
+  tco::perf::StepShape own = mean;
+  own.prefill_tokens = 2048 + 16;
+  const double mean_s = tco::perf::step_time(r, mean).time_s;
+  const double own_s = tco::perf::step_time(r, own).time_s;
+  CHECK(point.tpot_s == Approx(mean_s));
+  CHECK(point.ttft_s == Approx(0.5 * mean_s + own_s + 0.004));
+  // The prompt's step is compute bound (2 x 7.5e9 x 2064 = 31 TFLOP against a ~15 GB weight
+  // read): it takes many mean steps, which 1.5 mean steps (the mean-step estimate) misses.
+  CHECK(own_s > 5 * mean_s);
 }
 
 TEST_CASE("engines that ignore sliding windows serve full attention", "[perf][memory]") {
