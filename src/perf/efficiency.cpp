@@ -20,19 +20,29 @@ using config::Field;
 using config::NodeReader;
 using config::SchemaPtr;
 
+void UtilisationCurve::prepare() {
+  log_sizes.clear();
+  for (const double size : sizes) log_sizes.push_back(std::log(size));
+  best = utilisation.empty() ? 0.0 : *std::max_element(utilisation.begin(), utilisation.end());
+}
+
 double UtilisationCurve::at(double size) const {
   if (sizes.empty() || sizes.size() != utilisation.size()) {
     throw std::logic_error("UtilisationCurve::at on an empty or malformed curve");
   }
-  const double best = *std::max_element(utilisation.begin(), utilisation.end());
+  const bool prepared = log_sizes.size() == sizes.size();
+  const double cap =
+      prepared ? best : *std::max_element(utilisation.begin(), utilisation.end());
   // Hold the boundary values outside the measured range (and for non-positive or NaN sizes).
-  if (!(size > sizes.front())) return std::min(utilisation.front(), best);
-  if (size >= sizes.back()) return std::min(utilisation.back(), best);
+  if (!(size > sizes.front())) return std::min(utilisation.front(), cap);
+  if (size >= sizes.back()) return std::min(utilisation.back(), cap);
   const auto upper = std::upper_bound(sizes.begin(), sizes.end(), size);
   const auto i = static_cast<std::size_t>(upper - sizes.begin()) - 1;
-  const double t = std::log(size / sizes[i]) / std::log(sizes[i + 1] / sizes[i]);
+  const double t =
+      prepared ? (std::log(size) - log_sizes[i]) / (log_sizes[i + 1] - log_sizes[i])
+               : std::log(size / sizes[i]) / std::log(sizes[i + 1] / sizes[i]);
   const double value = utilisation[i] + t * (utilisation[i + 1] - utilisation[i]);
-  return std::min(value, best);
+  return std::min(value, cap);
 }
 
 const std::vector<Dtype>& gemm_dtype_fallbacks(Dtype dtype) {
@@ -255,6 +265,7 @@ UtilisationCurve read_curve(const NodeReader& reader, const std::string& size_ke
                          fit.number("max_abs"),  static_cast<int>(fit.integer("samples"))};
   }
   if (!ok) return {};
+  curve.prepare();
   return curve;
 }
 

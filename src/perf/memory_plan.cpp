@@ -131,8 +131,12 @@ MemoryPlan plan_memory(const MemoryPlanInput& input) {
   return plan;
 }
 
+bool drops_sliding_window(const catalog::Model& model, const catalog::Engine& engine) {
+  return !engine.applies_sliding_window && model.sliding_window > 0;
+}
+
 catalog::Model as_served(const catalog::Model& model, const catalog::Engine& engine) {
-  if (engine.applies_sliding_window || model.sliding_window <= 0) return model;
+  if (!drops_sliding_window(model, engine)) return model;
   catalog::Model served = model;
   served.sliding_window = 0;
   served.sliding_window_layers = 0;

@@ -34,8 +34,19 @@ long long max_concurrency(const Replica& replica, const Traffic& traffic) {
   return std::min<long long>(plan.max_sequences, replica.engine->max_batch);
 }
 
-ServingPoint serve_concurrency(const Replica& replica, const Traffic& traffic,
-                               double concurrency) {
+namespace {
+
+/// The steady state at a concurrency: its mean step, and TPOT and throughput from it. TTFT
+/// needs a second step time (the prompt's own step), so add_ttft() adds it apart.
+struct SteadyState {
+  ServingPoint point;
+  StepShape shape;
+  StepTime step;
+  double running = 0;
+  bool has_ttft = false;
+};
+
+SteadyState steady_state(const Replica& replica, const Traffic& traffic, double concurrency) {
   const double input = traffic.input_tokens;
   const double output = std::max(1.0, traffic.output_tokens);
   const double budget = static_cast<double>(replica.engine->max_tokens_per_step);
@@ -44,38 +55,57 @@ ServingPoint serve_concurrency(const Replica& replica, const Traffic& traffic,
   // prompts), and each completion admits a new prompt, so R running requests bring R·I/O prompt
   // tokens per step. When R + R·I/O exceeds the token budget, only R = budget·O/(I+O) requests
   // can run; the other clients wait in the queue, holding no KV.
-  double running = resident;
+  SteadyState state;
+  double& running = state.running;
+  running = resident;
   if (running * (1.0 + input / output) > budget) running = budget * output / (input + output);
-  StepShape shape;
-  shape.decode_tokens = running;
-  shape.decode_context = input + output / 2.0;
-  shape.prefill_tokens = running * input / output;
-  shape.prefill_context = input / 2.0;
-  const StepTime step = step_time(replica, shape);
-  ServingPoint point;
+  state.shape.decode_tokens = running;
+  state.shape.decode_context = input + output / 2.0;
+  state.shape.prefill_tokens = running * input / output;
+  state.shape.prefill_context = input / 2.0;
+  state.step = step_time(replica, state.shape);
+  ServingPoint& point = state.point;
   point.concurrency = resident;
-  point.output_tokens_per_s = running / step.time_s;
+  point.output_tokens_per_s = running / state.step.time_s;
   point.requests_per_s = point.output_tokens_per_s / output;
-  point.tpot_s = step.time_s;
+  point.tpot_s = state.step.time_s;
+  point = finish(point, state.step, running);
+  return state;
+}
+
+void add_ttft(SteadyState& state, const Replica& replica, const Traffic& traffic) {
+  const double input = traffic.input_tokens;
+  const double output = std::max(1.0, traffic.output_tokens);
+  const double budget = static_cast<double>(replica.engine->max_tokens_per_step);
+  ServingPoint& point = state.point;
   // A new prompt waits half a (mean) step for the step in progress, then goes through in the
   // budget left after the decode tokens. The steps that carry it are not mean steps: each holds
   // its share of the prompt on top of the mean field's prefill load (the other prompts admitted
   // meanwhile), so at low load, where most steps only decode, a prompt's own step is a full
   // prefill of it; TTFT is timed on that step. Clients beyond those running queue for a slot
   // (Little's law: the queue drains at X).
-  const double free_budget = std::max(1.0, budget - running);
+  const double free_budget = std::max(1.0, budget - state.running);
   const double prompt_steps = std::ceil(input / free_budget);
   double prompt_step_s = 0;
   if (prompt_steps > 0) {
-    StepShape prompt = shape;
-    prompt.prefill_tokens = std::min(free_budget, input / prompt_steps + shape.prefill_tokens);
+    StepShape prompt = state.shape;
+    prompt.prefill_tokens = std::min(free_budget, input / prompt_steps + state.shape.prefill_tokens);
     prompt_step_s = step_time(replica, prompt).time_s;
   }
-  const double queueing_s = (resident - running) / point.requests_per_s;
-  point.ttft_s = 0.5 * step.time_s + prompt_steps * prompt_step_s +
+  const double queueing_s = (point.concurrency - state.running) / point.requests_per_s;
+  point.ttft_s = 0.5 * state.step.time_s + prompt_steps * prompt_step_s +
                  replica.timing.request_overhead_s + queueing_s;
   point.e2e_latency_s = point.ttft_s + (output - 1) * point.tpot_s;
-  return finish(point, step, running);
+  state.has_ttft = true;
+}
+
+}  // namespace
+
+ServingPoint serve_concurrency(const Replica& replica, const Traffic& traffic,
+                               double concurrency) {
+  SteadyState state = steady_state(replica, traffic, concurrency);
+  add_ttft(state, replica, traffic);
+  return state.point;
 }
 
 ServingPoint serve_max_throughput(const Replica& replica, const Traffic& traffic) {
@@ -152,59 +182,82 @@ std::optional<ServingPoint> best_under_targets(const Replica& replica, const Tra
                                                const LatencyTargetsSi& targets) {
   const long long limit = max_concurrency(replica, traffic);
   if (limit <= 0) return std::nullopt;
-  auto meets = [&](const ServingPoint& point) {
-    return (!targets.ttft_s || point.ttft_s <= *targets.ttft_s) &&
+  // A probe's TTFT costs a second step time (the prompt's own step): one that already misses
+  // the TPOT target goes without it (it misses either way, and its TPOT steers the search).
+  auto probe_at = [&](long long concurrency) {
+    SteadyState state = steady_state(replica, traffic, static_cast<double>(concurrency));
+    if (!targets.tpot_s || state.point.tpot_s <= *targets.tpot_s) {
+      add_ttft(state, replica, traffic);
+    }
+    return state;
+  };
+  auto meets = [&](const SteadyState& state) {
+    const ServingPoint& point = state.point;
+    return state.has_ttft && (!targets.ttft_s || point.ttft_s <= *targets.ttft_s) &&
            (!targets.tpot_s || point.tpot_s <= *targets.tpot_s);
   };
   // How far a point is past its tightest target (<= 0 when it meets them): only steers the
   // probes below, the decision is always `meets`.
-  auto excess = [&](const ServingPoint& point) {
+  auto excess = [&](const SteadyState& state) {
     double worst = -1.0;
-    if (targets.ttft_s && *targets.ttft_s > 0) {
-      worst = std::max(worst, point.ttft_s / *targets.ttft_s - 1.0);
+    if (targets.ttft_s && *targets.ttft_s > 0 && state.has_ttft) {
+      worst = std::max(worst, state.point.ttft_s / *targets.ttft_s - 1.0);
     }
     if (targets.tpot_s && *targets.tpot_s > 0) {
-      worst = std::max(worst, point.tpot_s / *targets.tpot_s - 1.0);
+      worst = std::max(worst, state.point.tpot_s / *targets.tpot_s - 1.0);
     }
     return worst;
   };
-  auto finish_at = [&](ServingPoint point, long long concurrency) {
+  auto finish_at = [&](const SteadyState& state, long long concurrency) {
+    ServingPoint point = state.point;
     point.kv_limited = concurrency == limit && limit < replica.engine->max_batch;
     return point;
   };
-  ServingPoint low_point = serve_concurrency(replica, traffic, 1.0);
+  SteadyState low_point = probe_at(1);
   if (!meets(low_point)) return std::nullopt;
   if (limit == 1) return finish_at(low_point, 1);
-  ServingPoint high_point = serve_concurrency(replica, traffic, static_cast<double>(limit));
+  const SteadyState high_point = probe_at(limit);
   if (meets(high_point)) return finish_at(high_point, limit);
   // The largest C in [low, high) that meets the targets, with C = low meeting and C = high
   // missing them. Latency rises smoothly with C, so a probe where the excess interpolates to
-  // zero (regula falsi) brackets the answer in a few steps where bisection needs log2(limit);
-  // a probe that fails to halve the bracket is followed by a bisection, which keeps the worst
-  // case at about twice bisection's count. The answer is the same as bisection's.
+  // zero brackets the answer in a few steps where bisection needs log2(limit): regula falsi
+  // with the Illinois rule (an end kept twice in a row has its excess halved, so the probes do
+  // not creep in from one side), and a bisection whenever three probes in a row failed to halve
+  // the bracket. The answer is the same as bisection's.
   long long low = 1;
   long long high = limit;
   double low_excess = excess(low_point);
   double high_excess = excess(high_point);
-  bool bisect = false;
+  int last_moved = 0;  // +1: the low end moved last; -1: the high end
+  int stale = 0;       // probes since the bracket last halved
+  long long halved_at = high - low;
   while (high - low > 1) {
     long long probe = low + (high - low) / 2;
-    if (!bisect && high_excess > low_excess) {
+    const bool bisect = stale >= 3 || !(high_excess > low_excess);
+    if (!bisect) {
       const double fraction = -low_excess / (high_excess - low_excess);
       probe = low + static_cast<long long>(std::llround(fraction * static_cast<double>(high - low)));
       probe = std::clamp(probe, low + 1, high - 1);
     }
-    const long long width = high - low;
-    ServingPoint point = serve_concurrency(replica, traffic, static_cast<double>(probe));
-    if (meets(point)) {
+    SteadyState state = probe_at(probe);
+    if (meets(state)) {
       low = probe;
-      low_point = std::move(point);
-      low_excess = excess(low_point);
+      low_excess = excess(state);
+      low_point = std::move(state);
+      if (last_moved == +1) high_excess /= 2;
+      last_moved = +1;
     } else {
       high = probe;
-      high_excess = excess(point);
+      high_excess = excess(state);
+      if (last_moved == -1) low_excess /= 2;
+      last_moved = -1;
     }
-    bisect = !bisect && 2 * (high - low) > width;
+    if (bisect || 2 * (high - low) <= halved_at) {
+      halved_at = high - low;
+      stale = 0;
+    } else {
+      ++stale;
+    }
   }
   return finish_at(low_point, low);
 }

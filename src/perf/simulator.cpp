@@ -117,12 +117,21 @@ class StepAccumulator {
     return *gemm_curve_;
   }
 
+  /// The same for the datasheet peak (a map lookup or two per kernel otherwise).
+  double peak_of(Dtype dtype) {
+    if (peak_ < 0 || dtype != peak_dtype_) {
+      peak_ = peak_flops(*replica_.gpu, dtype);
+      peak_dtype_ = dtype;
+    }
+    return peak_;
+  }
+
   /// `bandwidth_scale` < 1 for kernels that cannot stream memory like a contiguous copy.
   void compute_or_memory(double flops, double bytes, Dtype dtype, double compute_efficiency,
                          double bandwidth_scale, double count) {
     const auto& gpu = *replica_.gpu;
     const auto& profile = *replica_.profile;
-    const double peak = peak_flops(gpu, dtype);
+    const double peak = peak_of(dtype);
     const double bandwidth = gpu.memory_bandwidth_bytes_per_s;
     const double compute = flops / (peak * compute_efficiency);
     const double memory =
@@ -140,6 +149,8 @@ class StepAccumulator {
   StepTime result_;
   const UtilisationCurve* gemm_curve_ = nullptr;
   Dtype gemm_curve_dtype_ = Dtype::kBf16;
+  double peak_ = -1;
+  Dtype peak_dtype_ = Dtype::kBf16;
 };
 
 /// Layers of each kind, so heterogeneous stacks (DeepSeek dense-then-MoE, Llama 4 interleaved,

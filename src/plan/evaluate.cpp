@@ -71,8 +71,13 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
           "scale with traffic are 0 and cost per million tokens is not meaningful (shown as 0)");
     }
   }
-  const catalog::Model served = perf::as_served(model, scenario.engine);
-  if (explain && served.sliding_window != model.sliding_window) {
+  // Timed as the engine serves it (a copy only when that differs).
+  std::optional<catalog::Model> unwindowed;
+  if (perf::drops_sliding_window(model, scenario.engine)) {
+    unwindowed = perf::as_served(model, scenario.engine);
+  }
+  const catalog::Model& served = unwindowed ? *unwindowed : model;
+  if (explain && unwindowed) {
     evaluation.warnings.push_back(fmt::format(
         "engine {} does not apply {}'s {}-token sliding window by default: every layer is "
         "planned and timed with full attention (set the engine's window, then "
@@ -85,7 +90,9 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
   }
 
   std::vector<std::string> gpus_seen;
-  for (const auto& option : settings.options ? *settings.options : scenario.options) {
+  const auto& options = settings.options ? *settings.options : scenario.options;
+  evaluation.options.reserve(options.size());
+  for (const auto& option : options) {
     OptionResult result;
     result.option = option;
     const catalog::Gpu* gpu = option.gpu.empty() ? nullptr : catalog.find_gpu(option.gpu);

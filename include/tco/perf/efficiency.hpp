@@ -56,10 +56,16 @@ struct UtilisationCurve {
   std::vector<double> sizes;        ///< ascending
   std::vector<double> utilisation;  ///< same length, in (0, 1]
   std::optional<CurveFit> fit;      ///< absent with < 4 samples or under half a decade of sizes
+  /// ln of each size and the best utilisation, set by prepare() (the profile loader calls it):
+  /// at() then takes one log instead of two and no scan. Without them at() computes both.
+  std::vector<double> log_sizes;
+  double best = 0;
 
   [[nodiscard]] bool empty() const { return sizes.empty(); }
   /// Log-linear interpolation, boundary hold, capped at the best point. Requires !empty().
   [[nodiscard]] double at(double size) const;
+  /// Fills log_sizes and best from sizes and utilisation (call again after changing them).
+  void prepare();
 };
 
 /// The catalog figures the utilisations were computed against (data/gpus.yaml when the profile

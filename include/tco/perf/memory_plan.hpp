@@ -58,6 +58,10 @@ struct MemoryPlan {
 /// the engine does not apply one (TensorRT-LLM needs max_attention_window_size for that).
 [[nodiscard]] catalog::Model as_served(const catalog::Model& model, const catalog::Engine& engine);
 
+/// True when as_served() differs from the model (the engine ignores its sliding window).
+[[nodiscard]] bool drops_sliding_window(const catalog::Model& model,
+                                        const catalog::Engine& engine);
+
 /// The dtype MoE experts are stored in: the checkpoint's own expert format (gpt-oss MXFP4) when
 /// it is smaller than the requested weight format, else the requested format.
 [[nodiscard]] catalog::Dtype expert_dtype_for(const catalog::Model& model,
