@@ -12,7 +12,10 @@ namespace {
 
 std::string plan_shape(const explore::Plan& plan) {
   const auto& option = plan.result.option;
-  if (option.kind == config::OptionKind::kApi) return "-";
+  // A hybrid's GPUs and shape are its base's and burst's (its why line names them).
+  if (option.kind == config::OptionKind::kApi || option.kind == config::OptionKind::kHybrid) {
+    return "-";
+  }
   std::string shape = fmt::format("tp{}", option.tp);
   if (option.pp > 1) shape += fmt::format(" pp{}", option.pp);
   if (option.ep > 1) shape += fmt::format(" ep{}", option.ep);
@@ -58,7 +61,9 @@ std::string render_optimize_table(const explore::OptimizeResult& result,
     const bool api = plan.result.option.kind == config::OptionKind::kApi;
     const auto& point = plan.result.performance ? plan.result.performance->at_targets
                                                 : std::optional<perf::ServingPoint>();
-    rows.push_back({fmt::format("{}", k + 1), where(plan), api ? "-" : plan.result.option.gpu,
+    const bool hybrid = plan.result.option.kind == config::OptionKind::kHybrid;
+    rows.push_back({fmt::format("{}", k + 1), where(plan),
+                    api || hybrid ? "-" : plan.result.option.gpu,
                     plan_shape(plan), api ? "-" : plan.engine,
                     api ? "-"
                         : fmt::format("{}/{}", catalog::dtype_name(plan.weight_dtype),
