@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <yaml-cpp/yaml.h>
 
 #include <set>
@@ -43,7 +44,11 @@ class HfReader {
     return {"", YAML::Node(YAML::NodeType::Undefined)};
   }
 
-  std::optional<long long> integer(std::initializer_list<const char*> keys, bool required) {
+  /// An integer of at least `minimum` (counts of layers, heads and widths are at least 1: a
+  /// zero would divide by zero further on). Larger than 2^53, a double is no longer exact.
+  std::optional<long long> integer(std::initializer_list<const char*> keys, bool required,
+                                   long long minimum = 0,
+                                   long long maximum = 9007199254740992LL) {
     const auto [key, node] = find(keys);
     if (!node.IsDefined()) {
       if (required) {
@@ -52,26 +57,39 @@ class HfReader {
       }
       return std::nullopt;
     }
+    const std::string expected = minimum == 0   ? "a non-negative integer"
+                                 : minimum == 1 ? "a positive integer"
+                                                : fmt::format("an integer of at least {}", minimum);
     if (is_json_string(node)) {
       diagnostics_.error(config::location_of(file_, node.Mark()), prefix_ + key,
-                         fmt::format("expected a non-negative integer, got the string \"{}\"",
+                         fmt::format("expected {}, got the string \"{}\"", expected,
                                      node.Scalar()));
       return std::nullopt;
     }
+    std::string beyond;
     try {
       if (node.IsScalar()) {
         const double value = node.as<double>();
-        // Range first: casting a value past 2^53 (or NaN) to an integer is undefined.
-        if (value >= 0 && value <= 9007199254740992.0 && value == std::floor(value)) {
+        // Range first: casting a value past the maximum (or NaN) to an integer is undefined.
+        if (value >= static_cast<double>(minimum) && value <= static_cast<double>(maximum) &&
+            value == std::floor(value)) {
           return static_cast<long long>(value);
         }
+        if (value > static_cast<double>(maximum)) beyond = fmt::format(" up to {}", maximum);
       }
     } catch (const YAML::Exception&) {
     }
     diagnostics_.error(config::location_of(file_, node.Mark()), prefix_ + key,
-                       fmt::format("expected a non-negative integer, got {}",
+                       fmt::format("expected {}{}, got {}", expected, beyond,
                                    config::describe_node(node)));
     return std::nullopt;
+  }
+
+  /// A count stored as an int (layers, heads, experts, head widths).
+  std::optional<int> count(std::initializer_list<const char*> keys, bool required,
+                           int minimum = 1) {
+    const auto value = integer(keys, required, minimum, std::numeric_limits<int>::max());
+    return value ? std::optional<int>(static_cast<int>(*value)) : std::nullopt;
   }
 
   std::optional<bool> boolean(std::initializer_list<const char*> keys) {
@@ -149,17 +167,15 @@ Model model_from_hf_config(const std::filesystem::path& path, config::Diagnostic
   const std::string root_type = root["model_type"] ? root["model_type"].Scalar() : model_type;
   model.id = id_from_path(path);
   model.architecture = hf.string({"architectures"});
-  model.num_layers = static_cast<int>(hf.integer({"num_hidden_layers", "n_layer", "num_layers"},
-                                                 true).value_or(0));
-  model.hidden_size = hf.integer({"hidden_size", "n_embd", "d_model"}, true).value_or(0);
-  model.num_attention_heads = static_cast<int>(
-      hf.integer({"num_attention_heads", "n_head"}, true).value_or(0));
-  model.num_kv_heads = static_cast<int>(
-      hf.integer({"num_key_value_heads", "num_kv_heads", "n_head_kv"}, false)
-          .value_or(hf.boolean({"multi_query"}).value_or(false) ? 1 : model.num_attention_heads));
-  model.vocab_size = hf.integer({"vocab_size"}, true).value_or(0);
-  model.max_context = hf.integer({"max_position_embeddings", "n_positions", "max_seq_len"}, true)
-                          .value_or(0);
+  model.num_layers = hf.count({"num_hidden_layers", "n_layer", "num_layers"}, true).value_or(0);
+  model.hidden_size = hf.integer({"hidden_size", "n_embd", "d_model"}, true, 1).value_or(0);
+  model.num_attention_heads = hf.count({"num_attention_heads", "n_head"}, true).value_or(0);
+  model.num_kv_heads =
+      hf.count({"num_key_value_heads", "num_kv_heads", "n_head_kv"}, false)
+          .value_or(hf.boolean({"multi_query"}).value_or(false) ? 1 : model.num_attention_heads);
+  model.vocab_size = hf.integer({"vocab_size"}, true, 1).value_or(0);
+  model.max_context =
+      hf.integer({"max_position_embeddings", "n_positions", "max_seq_len"}, true, 1).value_or(0);
   const bool plain_mlp = kPlainMlpTypes.count(model_type) > 0 || kPlainMlpTypes.count(root_type);
   model.activation = plain_mlp ? Activation::kGelu : Activation::kSwiglu;
   if (hf.string({"hidden_act", "activation_function"}) == "relu") {
@@ -186,21 +202,20 @@ Model model_from_hf_config(const std::filesystem::path& path, config::Diagnostic
 
   // Mixture of experts.
   const auto experts =
-      hf.integer({"num_local_experts", "n_routed_experts", "num_experts"}, false);
+      hf.count({"num_local_experts", "n_routed_experts", "num_experts"}, false, 0);
   if (experts && *experts > 1) {
     MoeConfig moe;
-    moe.num_experts = static_cast<int>(*experts);
-    moe.top_k = static_cast<int>(
-        hf.integer({"num_experts_per_tok", "experts_per_token", "moe_top_k"}, true).value_or(1));
-    moe.shared_experts = static_cast<int>(
-        hf.integer({"n_shared_experts", "num_shared_experts"}, false)
-            .value_or(model_type == "llama4_text" || root_type == "llama4" ? 1 : 0));
+    moe.num_experts = *experts;
+    moe.top_k =
+        hf.count({"num_experts_per_tok", "experts_per_token", "moe_top_k"}, true).value_or(1);
+    moe.shared_experts =
+        hf.count({"n_shared_experts", "num_shared_experts"}, false, 0)
+            .value_or(model_type == "llama4_text" || root_type == "llama4" ? 1 : 0);
     moe.expert_intermediate_size =
-        hf.integer({"moe_intermediate_size", "intermediate_size"}, true).value_or(0);
-    moe.first_dense_layers =
-        static_cast<int>(hf.integer({"first_k_dense_replace"}, false).value_or(0));
-    moe.layer_interleave = static_cast<int>(
-        hf.integer({"interleave_moe_layer_step", "decoder_sparse_step"}, false).value_or(1));
+        hf.integer({"moe_intermediate_size", "intermediate_size"}, true, 1).value_or(0);
+    moe.first_dense_layers = hf.count({"first_k_dense_replace"}, false, 0).value_or(0);
+    moe.layer_interleave =
+        hf.count({"interleave_moe_layer_step", "decoder_sparse_step"}, false).value_or(1);
     moe.router_bias = model_type == "gpt_oss";
     if (model_type == "gpt_oss") model.mlp_bias = true;
     model.moe = moe;
@@ -217,18 +232,21 @@ Model model_from_hf_config(const std::filesystem::path& path, config::Diagnostic
   }
 
   // Multi-head latent attention (DeepSeek V2/V3).
-  if (const auto kv_lora = hf.integer({"kv_lora_rank"}, false)) {
+  if (const auto kv_lora = hf.count({"kv_lora_rank"}, false)) {
     MlaConfig mla;
-    mla.kv_lora_rank = static_cast<int>(*kv_lora);
-    mla.q_lora_rank = static_cast<int>(hf.integer({"q_lora_rank"}, false).value_or(0));
-    mla.qk_nope_head_dim = static_cast<int>(hf.integer({"qk_nope_head_dim"}, true).value_or(0));
-    mla.qk_rope_head_dim = static_cast<int>(hf.integer({"qk_rope_head_dim"}, true).value_or(0));
-    mla.v_head_dim = static_cast<int>(hf.integer({"v_head_dim"}, true).value_or(0));
+    mla.kv_lora_rank = *kv_lora;
+    mla.q_lora_rank = hf.count({"q_lora_rank"}, false, 0).value_or(0);
+    mla.qk_nope_head_dim = hf.count({"qk_nope_head_dim"}, true).value_or(0);
+    mla.qk_rope_head_dim = hf.count({"qk_rope_head_dim"}, true).value_or(0);
+    mla.v_head_dim = hf.count({"v_head_dim"}, true).value_or(0);
     model.mla = mla;
     model.attention = AttentionKind::kMla;
   } else {
-    model.head_dim = static_cast<int>(hf.integer({"head_dim"}, false).value_or(
-        model.num_attention_heads > 0 ? model.hidden_size / model.num_attention_heads : 0));
+    // Derived, it must fit an int too; 0 (reported below) when it cannot be derived.
+    const long long derived =
+        model.num_attention_heads > 0 ? model.hidden_size / model.num_attention_heads : 0;
+    model.head_dim = hf.count({"head_dim"}, false).value_or(
+        derived <= std::numeric_limits<int>::max() ? static_cast<int>(derived) : 0);
     model.attention = model.num_kv_heads == 1                           ? AttentionKind::kMqa
                       : model.num_kv_heads == model.num_attention_heads ? AttentionKind::kMha
                                                                         : AttentionKind::kGqa;
@@ -236,14 +254,15 @@ Model model_from_hf_config(const std::filesystem::path& path, config::Diagnostic
 
   // Local attention: sliding windows (Mistral, gpt-oss layer_types) or chunks (Llama 4).
   const bool sliding_disabled = hf.boolean({"use_sliding_window"}).value_or(true) == false;
-  if (const auto chunk = hf.integer({"attention_chunk_size"}, false)) {
-    model.sliding_window = static_cast<int>(*chunk);
+  // A window of 0 means none.
+  if (const auto chunk = hf.count({"attention_chunk_size"}, false, 0); chunk && *chunk > 0) {
+    model.sliding_window = *chunk;
     model.sliding_window_kind = LocalAttentionKind::kChunked;
     // Llama 4 iRoPE: every 4th layer is global (NoPE), the others are chunked.
     model.sliding_window_layers = model.num_layers - model.num_layers / 4;
-  } else if (const auto window = hf.integer({"sliding_window"}, false);
-             window && !sliding_disabled) {
-    model.sliding_window = static_cast<int>(*window);
+  } else if (const auto window = hf.count({"sliding_window"}, false, 0);
+             window && *window > 0 && !sliding_disabled) {
+    model.sliding_window = *window;
     model.sliding_window_layers = model.num_layers;
     const YAML::Node layer_types = hf.text()["layer_types"];
     if (layer_types && layer_types.IsSequence()) {

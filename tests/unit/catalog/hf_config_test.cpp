@@ -193,12 +193,22 @@ TEST_CASE("broken config.json files give exact, located errors", "[catalog][hf][
         "      | ^\n");
   CHECK(errors_of("hf-string-for-integer.config.json") ==
         "tests/data/invalid/hf-string-for-integer.config.json:9:26: error: num_attention_heads: "
-        "expected a non-negative integer, got the string \"32\"\n"
+        "expected a positive integer, got the string \"32\"\n"
         "    9 |   \"num_attention_heads\": \"32\",\n"
         "      |                          ^\n"
         "tests/data/invalid/hf-string-for-integer.config.json:12:26: error: tie_word_embeddings: "
         "expected true or false, got the string \"false\"\n"
         "   12 |   \"tie_word_embeddings\": \"false\",\n"
+        "      |                          ^\n");
+  // A zero count would divide by zero (KV heads per rank); a count past int would wrap.
+  CHECK(errors_of("hf-zero-count.config.json") ==
+        "tests/data/invalid/hf-zero-count.config.json:10:24: error: num_hidden_layers: expected a "
+        "positive integer up to 2147483647, got '4294967296'\n"
+        "   10 |   \"num_hidden_layers\": 4294967296,\n"
+        "      |                        ^\n"
+        "tests/data/invalid/hf-zero-count.config.json:11:26: error: num_key_value_heads: expected "
+        "a positive integer, got '0'\n"
+        "   11 |   \"num_key_value_heads\": 0,\n"
         "      |                          ^\n");
   CHECK(errors_of("hf-syntax-error.config.json") ==
         "tests/data/invalid/hf-syntax-error.config.json:7:28: error: end of map flow not found\n"
