@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <set>
 
 namespace tco::config {
@@ -222,6 +223,15 @@ void validate(const YAML::Node& node, const Schema& schema, const std::string& p
       const auto value = parse_number(node.Scalar());
       if (!value || (schema.type == SchemaType::kInteger && std::floor(*value) != *value)) {
         wrong_type();
+        return;
+      }
+      // Integers are stored as int: past its range a cast would be undefined (the fuzzer found
+      // one), so a field without a declared maximum still has this one.
+      constexpr double kIntMax = std::numeric_limits<int>::max();
+      if (schema.type == SchemaType::kInteger && std::fabs(*value) > kIntMax) {
+        diagnostics.error(where, path,
+                          fmt::format("{} is out of range (must be {} {})", node.Scalar(),
+                                      *value > 0 ? "<=" : ">=", *value > 0 ? kIntMax : -kIntMax));
         return;
       }
       check_range(node, schema, *value, path, file, diagnostics);
