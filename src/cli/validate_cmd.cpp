@@ -22,14 +22,22 @@ struct Inputs {
 };
 
 std::string summary_table(const std::vector<validate::MetricSummary>& summaries) {
-  std::vector<std::vector<std::string>> rows{
-      {"metric", "rows", "coverage", "median |error|", "p90 |error|", "bias"}};
+  // The last columns leave out the rows the source itself flags as off (notes 'anomaly:' or
+  // 'suspicious:'): both views are the model's error, the second without the source's doubts.
+  std::vector<std::vector<std::string>> rows{{"metric", "rows", "coverage", "median |error|",
+                                              "p90 |error|", "bias", "flagged",
+                                              "median unflagged", "p90 unflagged"}};
   for (const auto& summary : summaries) {
+    const bool any_unflagged = summary.covered > summary.flagged;
     rows.push_back({summary.metric, fmt::format("{}", summary.rows),
                     fmt::format("{:.0f} %", 100.0 * summary.covered / summary.rows),
                     fmt::format("{:.1f} %", summary.median_abs_error_pct),
                     fmt::format("{:.1f} %", summary.p90_abs_error_pct),
-                    fmt::format("{:+.1f} %", summary.bias_pct)});
+                    fmt::format("{:+.1f} %", summary.bias_pct), fmt::format("{}", summary.flagged),
+                    any_unflagged ? fmt::format("{:.1f} %", summary.unflagged_median_abs_error_pct)
+                                  : "-",
+                    any_unflagged ? fmt::format("{:.1f} %", summary.unflagged_p90_abs_error_pct)
+                                  : "-"});
   }
   return report::align_columns(rows);
 }
@@ -82,7 +90,10 @@ std::string render(const std::vector<validate::Prediction>& predictions,
                          {"covered", entry.covered},
                          {"median_abs_error_pct", entry.median_abs_error_pct},
                          {"p90_abs_error_pct", entry.p90_abs_error_pct},
-                         {"bias_pct", entry.bias_pct}});
+                         {"bias_pct", entry.bias_pct},
+                         {"flagged", entry.flagged},
+                         {"unflagged_median_abs_error_pct", entry.unflagged_median_abs_error_pct},
+                         {"unflagged_p90_abs_error_pct", entry.unflagged_p90_abs_error_pct}});
     }
     out["summary"] = summary;
     return out.dump(2) + "\n";

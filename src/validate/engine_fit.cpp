@@ -28,15 +28,6 @@ double median(std::vector<double> values) {
   return values.size() % 2 == 1 ? values[middle] : 0.5 * (values[middle - 1] + values[middle]);
 }
 
-/// Rows the source printed but that look off (notes 'anomaly:' / 'suspicious:' in
-/// validation_dev.csv, e.g. GH200 at tp 2 five to thirteen times below tp 4): they are still
-/// validated and reported, but a fit of a few physical parameters must not chase them.
-bool flagged_by_source(const MeasuredRow& row) {
-  const std::string& note = row.get("note");
-  return note.find("anomaly:") != std::string::npos ||
-         note.find("suspicious:") != std::string::npos;
-}
-
 struct StepSample {
   double extra_s;   ///< step time the measurement implies minus the kernel-only prediction
   double layers;

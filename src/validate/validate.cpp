@@ -135,6 +135,12 @@ bool is_online(const MeasuredRow& row) {
   return row.get("mode") == "rate" || row.get("mode") == "concurrency";
 }
 
+bool flagged_by_source(const MeasuredRow& row) {
+  const std::string& note = row.get("note");
+  return note.find("anomaly:") != std::string::npos ||
+         note.find("suspicious:") != std::string::npos;
+}
+
 Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
   Prediction prediction;
   prediction.row = &row;
@@ -256,6 +262,7 @@ std::vector<MetricSummary> summarise(const std::vector<Prediction>& predictions)
     MetricSummary summary;
     summary.metric = metric;
     std::vector<double> absolute;
+    std::vector<double> unflagged;
     std::vector<double> signed_errors;
     for (const auto& prediction : predictions) {
       if (prediction.row->get("metric") != metric) continue;
@@ -264,11 +271,18 @@ std::vector<MetricSummary> summarise(const std::vector<Prediction>& predictions)
       ++summary.covered;
       absolute.push_back(std::fabs(prediction.error_pct));
       signed_errors.push_back(prediction.error_pct);
+      if (flagged_by_source(*prediction.row)) {
+        ++summary.flagged;
+      } else {
+        unflagged.push_back(std::fabs(prediction.error_pct));
+      }
     }
     if (summary.rows == 0) continue;
     summary.median_abs_error_pct = percentile(absolute, 0.5);
     summary.p90_abs_error_pct = percentile(absolute, 0.9);
     summary.bias_pct = percentile(signed_errors, 0.5);
+    summary.unflagged_median_abs_error_pct = percentile(unflagged, 0.5);
+    summary.unflagged_p90_abs_error_pct = percentile(unflagged, 0.9);
     summaries.push_back(summary);
   }
   return summaries;

@@ -57,6 +57,12 @@ struct Prediction {
 /// `rate` and `concurrency` modes) rather than an offline benchmark.
 [[nodiscard]] bool is_online(const MeasuredRow& row);
 
+/// Rows the source printed but that look off (notes 'anomaly:' / 'suspicious:' in
+/// validation_dev.csv, e.g. GH200 at tp 2 five to thirteen times below tp 4): they are validated
+/// and reported (and summarised apart as well), but a fit of a few physical parameters must not
+/// chase them.
+[[nodiscard]] bool flagged_by_source(const MeasuredRow& row);
+
 [[nodiscard]] Prediction predict(const MeasuredRow& row, const PredictionContext& context);
 
 struct MetricSummary {
@@ -66,6 +72,9 @@ struct MetricSummary {
   double median_abs_error_pct = 0;
   double p90_abs_error_pct = 0;
   double bias_pct = 0;  ///< median signed error
+  int flagged = 0;      ///< covered rows the source flags (flagged_by_source)
+  double unflagged_median_abs_error_pct = 0;  ///< over the covered rows not flagged
+  double unflagged_p90_abs_error_pct = 0;
 };
 
 [[nodiscard]] std::vector<MetricSummary> summarise(const std::vector<Prediction>& predictions);

@@ -1,6 +1,7 @@
 // Predictions against the published measurements of validation_dev.csv: a regression in the
 // simulator or the fitted engine overheads fails here.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "tco/catalog/catalog.hpp"
 #include "tco/validate/validate.hpp"
@@ -77,6 +78,10 @@ TEST_CASE("dev-set error stays within the published bounds", "[validation]") {
   // rounding change) fails.
   CHECK(throughput.median_abs_error_pct <= 9.0);
   CHECK(throughput.p90_abs_error_pct <= 34.5);
+  // Without the 48 rows the data flags as off (GH200 TP2, capacity-starved runs): 7.6 / 24.9 %.
+  CHECK(throughput.flagged == 48);
+  CHECK(throughput.unflagged_median_abs_error_pct <= 8.0);
+  CHECK(throughput.unflagged_p90_abs_error_pct <= 26.0);
   CHECK(summary_of(all, "ttft_s").median_abs_error_pct <= 12.0);
   CHECK(summary_of(all, "tpot_s").median_abs_error_pct <= 11.0);
   const auto held_out = tco::validate::summarise(fixture.predict_all(true));
@@ -84,6 +89,41 @@ TEST_CASE("dev-set error stays within the published bounds", "[validation]") {
   CHECK(held_out_throughput.covered >= 0.95 * held_out_throughput.rows);
   CHECK(held_out_throughput.median_abs_error_pct <= 7.5);
   CHECK(held_out_throughput.p90_abs_error_pct <= 20.0);
+}
+
+TEST_CASE("the summary counts flagged rows and leaves them out of the unflagged percentiles",
+          "[validation]") {
+  const std::string header =
+      "id,gpu,num_gpus,tp,pp,ep,engine,model,weight_dtype,kv_dtype,input_len,output_len,mode,load,"
+      "metric,value,source,note\n";
+  std::string text = header;
+  // Errors +10, -20, +30 (flagged: anomaly), -40 (flagged: suspicious), and one unsupported row.
+  const std::vector<std::string> notes{"", "", "anomaly: off", "x; suspicious: odd", ""};
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    text += fmt::format("r{},h100-sxm,1,1,1,1,trtllm,llama-3.1-8b,fp8,fp8,128,128,"
+                        "max_throughput,,output_tokens_per_s,100,test,{}\n", i, notes[i]);
+  }
+  const auto rows = tco::validate::parse_measured(text, "m.csv");
+  const std::vector<double> errors{10, -20, 30, -40, 0};
+  std::vector<tco::validate::Prediction> predictions(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    predictions[i].row = &rows[i];
+    predictions[i].status = i < 4 ? "ok" : "unsupported";
+    predictions[i].error_pct = errors[i];
+  }
+  const auto summaries = tco::validate::summarise(predictions);
+  REQUIRE(summaries.size() == 1);
+  const auto& summary = summaries.front();
+  CHECK(summary.rows == 5);
+  CHECK(summary.covered == 4);
+  CHECK(summary.flagged == 2);
+  // All covered: |e| = 10, 20, 30, 40 -> median 25, p90 at rank 2.7: 30 + 0.7 x 10 = 37.
+  CHECK(summary.median_abs_error_pct == Approx(25.0));
+  CHECK(summary.p90_abs_error_pct == Approx(37.0));
+  CHECK(summary.bias_pct == Approx(-5.0));  // median of -40, -20, 10, 30
+  // Unflagged: 10, 20 -> median 15, p90 at rank 0.9: 10 + 0.9 x 10 = 19.
+  CHECK(summary.unflagged_median_abs_error_pct == Approx(15.0));
+  CHECK(summary.unflagged_p90_abs_error_pct == Approx(19.0));
 }
 
 TEST_CASE("data/engine_timing.yaml is what `tco-plan fit` produces on the training rows",
