@@ -219,6 +219,55 @@ struct Size {
   std::string rule;  ///< how it was derived when not read off the row ("" = as stated)
 };
 
+/// M, N, K (and the group count) of a GEMM row that states them.
+struct GemmShape {
+  double groups = 1, m = 0, n = 0, k = 0;
+};
+
+std::optional<GemmShape> gemm_shape(const MicrobenchRow& row) {
+  static const std::regex grouped(R"(groups=(\d+)\s+M/group=(\d+)\s+N=(\d+)\s+K=(\d+))");
+  static const std::regex named(R"(\bM=(\d+)\s+N=(\d+)\s+K=(\d+))");
+  static const std::regex product(R"((\d+)\s*x\s*(\d+)\s*x\s*(\d+))");
+  const std::string& shape = row.shape_or_size;
+  std::smatch match;
+  if (std::regex_search(shape, match, grouped)) {
+    return GemmShape{*match_number(match, 1), *match_number(match, 2), *match_number(match, 3),
+                     *match_number(match, 4)};
+  }
+  if (std::regex_search(shape, match, named) || std::regex_search(shape, match, product)) {
+    return GemmShape{1, *match_number(match, 1), *match_number(match, 2), *match_number(match, 3)};
+  }
+  return std::nullopt;
+}
+
+/// Bits of one GEMM operand value in a math dtype.
+double operand_bits(Dtype dtype) {
+  switch (dtype) {
+    case Dtype::kFp32: return 32;
+    case Dtype::kBf16:
+    case Dtype::kFp16: return 16;
+    case Dtype::kFp8:
+    case Dtype::kInt8: return 8;
+    default: return 4;  // int4, fp4, mxfp4
+  }
+}
+
+/// Whether a GEMM of this shape is bound by memory at the datasheet peaks: reading A (M x K) and
+/// each group's B (K x N) in the math dtype and writing C (M x N) in 16 bits (32 for fp32 math
+/// and for int8, which accumulates into int32)
+/// takes longer at the peak bandwidth than the math at the peak FLOP/s. Such a row (a decode-like
+/// M = 64 GEMM) measures the memory system, which the simulator's memory term already charges;
+/// as a point of the compute-efficiency curve it would slow every GEMM of its FLOP count.
+bool memory_bound(const GemmShape& shape, Dtype dtype, double peak_flops, double bandwidth) {
+  const double bits_per_value = operand_bits(dtype);
+  const double out_bytes = bits_per_value > 16 || dtype == Dtype::kInt8 ? 4.0 : 2.0;
+  const double bytes =
+      shape.groups * ((shape.m * shape.k + shape.k * shape.n) * bits_per_value / 8.0 +
+                      shape.m * shape.n * out_bytes);
+  const double flop = 2.0 * shape.groups * shape.m * shape.n * shape.k;
+  return bandwidth > 0 && bytes / bandwidth > flop / peak_flops;
+}
+
 std::optional<Size> gemm_flop(const MicrobenchRow& row) {
   const std::string& shape = row.shape_or_size;
   if (const auto flop = explicit_size(shape, "flop")) return Size{*flop, ""};
@@ -456,6 +505,17 @@ DetailedUse interpret_row_detailed(const MicrobenchRow& row, const catalog::Gpu&
   if (!(peak > 0)) {
     out.use = skip(fmt::format("the catalog has no reference figure for {} on {}", family, gpu.id));
     return out;
+  }
+  if (family == "gemm") {
+    const auto shape = gemm_shape(row);
+    if (shape && memory_bound(*shape, *first_dtype(row.dtype), peak,
+                              gpu.memory_bandwidth_bytes_per_s)) {
+      out.use = skip(fmt::format("memory-bound shape ({}): its operands take longer to move at "
+                                 "the peak bandwidth than its math at the peak FLOP/s, so it "
+                                 "measures the memory system, not the tensor cores",
+                                 row.shape_or_size));
+      return out;
+    }
   }
   const double raw = row.achieved * scale / peak;
   sample.size = size->value;

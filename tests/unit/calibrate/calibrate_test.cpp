@@ -145,15 +145,25 @@ TEST_CASE("gpu names: the explicit table", "[calibrate]") {
 
 TEST_CASE("interpret: hand-checked published rows", "[calibrate]") {
   const auto& h100 = *test_catalog().find_gpu("h100-sxm");
-  SECTION("cuBLASLt FP8 1024^3 on H100") {
-    const auto use = cal::interpret_row(row_at(34), h100);
+  SECTION("cuBLASLt FP8 2048^3 on H100") {
+    const auto use = cal::interpret_row(row_at(35), h100);
     REQUIRE(use.sample);
     CHECK(use.sample->kernel == "gemm");
     CHECK(use.sample->dtype == "fp8");
-    CHECK(use.sample->size == 2.0 * 1024 * 1024 * 1024);  // 2*M*N*K
-    CHECK(use.sample->utilisation == 0.1385);             // 274.1 / 1979 = 0.13850
-    CHECK(use.sample->achieved == "274.1 TFLOPS");
-    CHECK(use.sample->row == "microbench.csv:34");
+    CHECK(use.sample->size == 2.0 * 2048 * 2048 * 2048);  // 2*M*N*K
+    CHECK(use.sample->utilisation == 0.511);              // 1011.3 / 1979 = 0.51102
+    CHECK(use.sample->achieved == "1011.3 TFLOPS");
+    CHECK(use.sample->row == "microbench.csv:35");
+  }
+  SECTION("cuBLASLt FP8 1024^3 on H100 is memory-bound at the peaks, not a compute sample") {
+    // Operands 2 x 1024^2 x 1 B + result 1024^2 x 2 B = 4.19 MB: 1.25 us at 3.35 TB/s, more than
+    // the 2.15 GFLOP take at 1979 TFLOP/s (1.09 us).
+    const auto use = cal::interpret_row(row_at(34), h100);
+    CHECK_FALSE(use.sample);
+    CHECK(use.skip_reason ==
+          "memory-bound shape (m x n x k = 1024x1024x1024): its operands take longer to move at "
+          "the peak bandwidth than its math at the peak FLOP/s, so it measures the memory system, "
+          "not the tensor cores");
   }
   SECTION("BabelStream Copy on H100: 2 arrays of 2^25 doubles") {
     const auto use = cal::interpret_row(row_at(66), h100);

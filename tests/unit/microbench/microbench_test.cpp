@@ -179,7 +179,9 @@ TEST_CASE("microbench: command line", "[microbench]") {
 
 TEST_CASE("microbench: a whole synthetic run calibrates into every curve", "[microbench]") {
   // Timings from a simple roofline (80 % of the catalog FLOP/s, 90 % of its bandwidth, 5 us of
-  // launch overhead) stand in for a GPU: every case the suite runs must become a sample.
+  // launch overhead) stand in for a GPU: every case the suite runs must become a sample, except
+  // the GEMMs that are memory-bound at the datasheet peaks (decode shapes), which measure the
+  // memory system and are left to the simulator's memory term.
   const auto& h200 = *test_catalog().find_gpu("h200-sxm");
   const double bandwidth = h200.memory_bandwidth_bytes_per_s;
   const double bf16 = h200.peak_flops.at(tco::catalog::Dtype::kBf16);
@@ -190,13 +192,19 @@ TEST_CASE("microbench: a whole synthetic run calibrates into every curve", "[mic
                          "2026-12-03", ""};
   std::string csv = mb::csv_header();
   std::size_t written = 0;
+  std::size_t memory_bound_gemms = 0;
   for (const auto& gemm : mb::gemm_cases(mb::gemm_dtypes_for(9, 0), false)) {
     const std::string dtype(mb::dtype_name(gemm.dtype));
     const double peak = h200.peak_flops.at(*tco::catalog::dtype_from_name(dtype));
     const double t = seconds(mb::gemm_flop(gemm), peak, mb::gemm_bytes(gemm), bandwidth);
     csv += mb::csv_row(info, mb::gemm_result(gemm, mb::summarize({t})));
-    ++written;
+    if (mb::gemm_bytes(gemm) / bandwidth > mb::gemm_flop(gemm) / peak) {
+      ++memory_bound_gemms;
+    } else {
+      ++written;
+    }
   }
+  CHECK(memory_bound_gemms > 0);
   for (const auto& memory : mb::memory_cases(false, 1e12)) {
     const double t = seconds(0, bf16, mb::memory_bytes_moved(memory), bandwidth);
     csv += mb::csv_row(info, mb::memory_result(memory, mb::summarize({t})));
@@ -223,9 +231,10 @@ TEST_CASE("microbench: a whole synthetic run calibrates into every curve", "[mic
     INFO(tco::catalog::dtype_name(dtype));
     REQUIRE(profile.gemm.count(dtype) == 1);
     REQUIRE(profile.gemm.at(dtype).fit);
-    // Large GEMMs reach the 80 % the timings were made with; decode GEMMs are weight-bound.
+    // Large GEMMs reach the 80 % the timings were made with; the smallest compute-bound ones
+    // lose to the 5 us of launch overhead.
     CHECK(profile.gemm_utilisation(dtype, 1e16) == Approx(0.8).epsilon(0.01));
-    CHECK(profile.gemm_utilisation(dtype, 1e8) < 0.05);
+    CHECK(profile.gemm_curve(dtype).utilisation.front() < 0.7);
   }
   CHECK(profile.memory_utilisation(4e9) == Approx(0.9).epsilon(0.01));
   CHECK(profile.memory_utilisation(1e4) < 0.5);  // 5 us of overhead dominates small copies

@@ -73,22 +73,22 @@ TEST_CASE("dev-set error stays within the published bounds", "[validation]") {
   const Fixture fixture;
   const auto all = tco::validate::summarise(fixture.predict_all(false));
   const auto& throughput = summary_of(all, "output_tokens_per_s");
-  // Measured on 2026-12-03 (README accuracy table): median 8.3 %, p90 33.3 %; held out 6.8 % /
-  // 18.8 %; TTFT 10.8 %, TPOT 10.3 %. The bounds leave a little room, so a regression (not a
+  // Measured on 2026-12-03 (README accuracy table): median 8.6 %, p90 33.6 %; held out 7.1 % /
+  // 17.7 %; TTFT 10.8 %, TPOT 8.6 %. The bounds leave a little room, so a regression (not a
   // rounding change) fails.
-  CHECK(throughput.median_abs_error_pct <= 9.0);
+  CHECK(throughput.median_abs_error_pct <= 9.2);
   CHECK(throughput.p90_abs_error_pct <= 34.5);
-  // Without the 48 rows the data flags as off (GH200 TP2, capacity-starved runs): 7.6 / 24.9 %.
+  // Without the 48 rows the data flags as off (GH200 TP2, capacity-starved runs): 7.7 / 25.7 %.
   CHECK(throughput.flagged == 48);
-  CHECK(throughput.unflagged_median_abs_error_pct <= 8.0);
-  CHECK(throughput.unflagged_p90_abs_error_pct <= 26.0);
+  CHECK(throughput.unflagged_median_abs_error_pct <= 8.2);
+  CHECK(throughput.unflagged_p90_abs_error_pct <= 26.5);
   CHECK(summary_of(all, "ttft_s").median_abs_error_pct <= 12.0);
-  CHECK(summary_of(all, "tpot_s").median_abs_error_pct <= 11.0);
+  CHECK(summary_of(all, "tpot_s").median_abs_error_pct <= 9.5);
   const auto held_out = tco::validate::summarise(fixture.predict_all(true));
   const auto& held_out_throughput = summary_of(held_out, "output_tokens_per_s");
   CHECK(held_out_throughput.covered >= 0.95 * held_out_throughput.rows);
-  CHECK(held_out_throughput.median_abs_error_pct <= 7.5);
-  CHECK(held_out_throughput.p90_abs_error_pct <= 20.0);
+  CHECK(held_out_throughput.median_abs_error_pct <= 7.7);
+  CHECK(held_out_throughput.p90_abs_error_pct <= 19.0);
 }
 
 TEST_CASE("the summary counts flagged rows and leaves them out of the unflagged percentiles",
