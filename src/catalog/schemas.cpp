@@ -232,6 +232,9 @@ SchemaPtr engine_schema() {
                  config::boolean_value("Whether the engine applies the model's sliding attention "
                                        "window by default (else full attention on every layer)."),
                  "true")},
+            {"gpu_vendors",
+             config::list_of(config::string_value("GPU vendor, as in the GPU catalog's vendor."),
+                             "Vendors whose GPUs the engine runs on (default: any).")},
         }),
         "Serving-engine defaults.");
   }();
@@ -435,6 +438,12 @@ void read_engine(const NodeReader& reader, Engine& engine) {
   }
   if (reader.has("applies_sliding_window")) {
     engine.applies_sliding_window = reader.boolean("applies_sliding_window");
+  }
+  if (reader.has("gpu_vendors")) {
+    engine.gpu_vendors.clear();
+    for (const auto& vendor : reader.value("gpu_vendors")) {
+      engine.gpu_vendors.push_back(vendor.Scalar());
+    }
   }
   if (reader.has("notes")) engine.notes = reader.string("notes");
   read_provenance(reader, engine.provenance);

@@ -3,6 +3,8 @@
 // cost model. Part of plan::evaluate.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -122,6 +124,14 @@ bool allowed_region(const std::vector<std::string>& allowed, const std::vector<s
 }  // namespace
 
 std::string exclusion_reason(const config::Scenario& scenario, const DeploymentOption& option) {
+  const auto& vendors = scenario.engine.gpu_vendors;
+  if (const auto* gpu = scenario.catalog.find_gpu(option.gpu);
+      gpu != nullptr && !vendors.empty() &&
+      std::find(vendors.begin(), vendors.end(), gpu->vendor) == vendors.end()) {
+    return fmt::format("engine: {} does not run on {} GPUs ({}); it runs on {}",
+                       scenario.engine.name.empty() ? scenario.engine.id : scenario.engine.name,
+                       gpu->vendor, gpu->id, fmt::join(vendors, ", "));
+  }
   const auto& constraints = scenario.constraints;
   const bool leaves_premises = option.kind == OptionKind::kCloud || option.kind == OptionKind::kApi ||
                                option.kind == OptionKind::kHybrid;

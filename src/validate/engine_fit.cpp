@@ -194,6 +194,24 @@ std::vector<EngineFit> fit_engines(const std::vector<MeasuredRow>& rows,
     }
     fits.push_back(fit);
   }
+  if (context.catalog != nullptr) {
+    for (const auto& engine : context.catalog->engines) {
+      if (engines.count(engine.id) == 0) fits.push_back(EngineFit{engine.id, {}, 0, 0, 0, {}});
+    }
+    std::sort(fits.begin(), fits.end(),
+              [](const EngineFit& a, const EngineFit& b) { return a.engine < b.engine; });
+  }
+  const auto donor = std::max_element(
+      fits.begin(), fits.end(),
+      [](const EngineFit& a, const EngineFit& b) { return a.rows < b.rows; });
+  if (donor != fits.end() && donor->rows > 0) {
+    const EngineFit source = *donor;
+    for (auto& fit : fits) {
+      if (fit.rows > 0) continue;
+      fit.timing = source.timing;
+      fit.borrowed_from = source.engine;
+    }
+  }
   return fits;
 }
 
@@ -221,10 +239,14 @@ std::string engine_timing_yaml(const std::vector<EngineFit>& fits,
     out += fmt::format("    source: \"least-squares fit on {}\"\n", training_description);
     out += fmt::format("    as_of: {}\n", fitted_on);
     out += "    estimate: true\n";
-    out += fmt::format("    estimate_reason: \"{}\"\n",
-                       fit.rows == 0 ? "too few training rows: no overheads, kernel efficiencies "
-                                       "only"
-                                     : "fitted parameters, not measured directly");
+    out += fmt::format(
+        "    estimate_reason: \"{}\"\n",
+        !fit.borrowed_from.empty()
+            ? fmt::format("too few training rows: the timing of {}, the engine fitted on the most "
+                          "rows (a prior: comparable kernels, a scheduler per step)",
+                          fit.borrowed_from)
+        : fit.rows == 0 ? "too few training rows: no overheads, kernel efficiencies only"
+                        : "fitted parameters, not measured directly");
   }
   return out;
 }

@@ -158,6 +158,8 @@ struct Engine {
   /// Whether the engine applies a model's sliding attention window by default; when not, every
   /// layer attends (and caches) the whole context.
   bool applies_sliding_window = true;
+  /// GPU vendors (catalog `vendor`) the engine runs on; empty: any.
+  std::vector<std::string> gpu_vendors;
   Provenance provenance;
   std::string notes;
 };

@@ -94,14 +94,19 @@ struct EngineFit {
   int rows = 0;                      ///< training rows used
   double median_abs_error_pct = 0;   ///< on the training rows, after the fit
   double p90_abs_error_pct = 0;
+  /// Set when the engine had too few rows: its timing is that engine's (see fit_engines).
+  std::string borrowed_from;
 };
 
 /// Fits each engine's overheads on `rows` (those whose source is not held out): the compute
 /// scale κ ∈ [0.3, 1] by grid search and, for each κ, the per-step and per-layer overheads by
 /// weighted linear least squares (Eigen) on the step time the measurements imply; then the
 /// per-request overhead as the median TTFT residual. Overheads are clipped at zero and κ at 1,
-/// so predictions stay below the pure roofline. Engines with fewer than `min_rows` training rows
-/// keep zero overheads and κ = 1.
+/// so predictions stay below the pure roofline. An engine with fewer than `min_rows` training
+/// rows, and every catalog engine the rows do not name, borrows the timing of the engine fitted
+/// on the most rows: kernel efficiencies of comparable CUDA kernels and a scheduler's per-step
+/// cost are a better prior than the kernel-only optimum (κ = 1, no overheads), which the
+/// measurements show to be optimistic for every engine fitted so far.
 [[nodiscard]] std::vector<EngineFit> fit_engines(const std::vector<MeasuredRow>& rows,
                                                  const PredictionContext& context,
                                                  int min_rows = 5);

@@ -1,0 +1,63 @@
+// An engine runs only on the GPU vendors it supports (data/engines.yaml gpu_vendors): an option
+// whose GPU it cannot drive is excluded with the reason, and optimize never proposes the pair.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "../explore/explore_fixture.hpp"
+#include "tco/config/scenario.hpp"
+#include "tco/explore/optimize.hpp"
+#include "tco/plan/evaluate.hpp"
+
+namespace {
+
+const char* const kScenario = R"(version: 1
+name: engine vendor
+model: {id: llama-3.1-8b, weight_dtype: fp8, kv_dtype: fp8}
+engine: trtllm
+workload: {requests_per_day: 100000, input_tokens: 1000, output_tokens: 200}
+options:
+  - {name: nvidia, kind: onprem, gpu: h100-sxm}
+  - {name: amd, kind: onprem, gpu: mi300x}
+)";
+
+}  // namespace
+
+TEST_CASE("engines: an option on a GPU vendor the engine does not support is excluded",
+          "[plan]") {
+  const auto& engines = test_catalog().engines;
+  const auto trtllm = std::find_if(engines.begin(), engines.end(),
+                                   [](const auto& engine) { return engine.id == "trtllm"; });
+  REQUIRE(trtllm != engines.end());
+  CHECK(trtllm->gpu_vendors == std::vector<std::string>{"NVIDIA"});
+
+  const auto scenario =
+      tco::config::parse_scenario(kScenario, "vendor.yaml", test_catalog(), test_costs());
+  const auto evaluation = tco::plan::evaluate(scenario, test_performance(), {});
+  REQUIRE(evaluation.options.size() == 2);
+  CHECK(evaluation.options[0].excluded.empty());
+  CHECK(evaluation.options[1].excluded ==
+        "engine: TensorRT-LLM does not run on AMD GPUs (mi300x); it runs on NVIDIA");
+}
+
+TEST_CASE("optimize: no engine is proposed on a GPU vendor it does not support", "[plan]") {
+  const auto scenario =
+      tco::config::parse_scenario(kScenario, "vendor.yaml", test_catalog(), test_costs());
+  tco::explore::SearchSpace space;
+  space.gpus = {"h100-sxm", "mi300x"};
+  space.tp = {1};
+  space.pp = {1};
+  space.kinds = {tco::config::OptionKind::kOnprem};
+  space.prune = false;
+  const auto result = tco::explore::optimize(scenario, test_performance(), space,
+                                             tco::explore::Objective::kTco, 1000, 1);
+  bool amd_seen = false;
+  for (const auto& plan : result.top) {
+    INFO(plan.engine << " on " << plan.result.option.gpu);
+    if (plan.result.option.gpu == "mi300x") {
+      amd_seen = true;
+      CHECK(plan.engine != "trtllm");
+    }
+  }
+  CHECK(amd_seen);  // vLLM and SGLang do run on it
+}
