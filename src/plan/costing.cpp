@@ -261,7 +261,20 @@ void add_costs(const config::Scenario& scenario, Evaluation& evaluation,
                resolver.value(option, "depreciation_years", 5)))));
     in.residual_fraction = resolver.value(option, "residual_fraction", 0);
     in.staff_cost_per_fte_usd = resolver.value(option, "staff_cost_per_fte_year", 0);
-    in.license_per_gpu_year_usd = resolver.value(option, "software_license_per_gpu_year", 0);
+    // The shipped licence default is NVIDIA AI Enterprise (data/costs.yaml), sold for NVIDIA GPUs
+    // only: another vendor's GPU pays none unless the option sets one.
+    if (gpu.vendor == "NVIDIA" || option.costs.count("software_license_per_gpu_year") > 0) {
+      in.license_per_gpu_year_usd = resolver.value(option, "software_license_per_gpu_year", 0);
+    } else {
+      in.license_per_gpu_year_usd = 0;
+      resolver.assume(fmt::format("{}: software_license_per_gpu_year", option.name), "0 USD",
+                      catalog::Provenance{
+                          fmt::format("the default licence (NVIDIA AI Enterprise) is for NVIDIA "
+                                      "GPUs; {} is {}: none assumed (set {}.costs."
+                                      "software_license_per_gpu_year for a paid stack)",
+                                      gpu.id, gpu.vendor, option.path),
+                          "", false, "", ""});
+    }
     in.server.gpu_tdp_w = gpu.tdp_w;
     in.server.gpu_idle_fraction = resolver.value(option, "gpu_idle_power_fraction", 0.3);
     in.server.host_w = resolver.value(option, "host_power_per_node", 0);

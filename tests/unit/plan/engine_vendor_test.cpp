@@ -61,3 +61,33 @@ TEST_CASE("optimize: no engine is proposed on a GPU vendor it does not support",
   }
   CHECK(amd_seen);  // vLLM and SGLang do run on it
 }
+
+TEST_CASE("costs: the NVIDIA AI Enterprise licence default applies to NVIDIA GPUs only", "[plan]") {
+  const char* const text = R"(version: 1
+name: licence by vendor
+model: {id: llama-3.1-8b, weight_dtype: fp8, kv_dtype: fp8}
+engine: vllm
+workload: {requests_per_day: 100000, input_tokens: 1000, output_tokens: 200}
+options:
+  - {name: nvidia, kind: onprem, gpu: h100-sxm}
+  - {name: amd, kind: onprem, gpu: mi300x}
+  - {name: amd-paid, kind: onprem, gpu: mi300x, costs: {software_license_per_gpu_year: 1000 USD}}
+)";
+  const auto scenario =
+      tco::config::parse_scenario(text, "licence.yaml", test_catalog(), test_costs());
+  tco::plan::EvaluateSettings settings;
+  settings.explain = true;
+  const auto evaluation = tco::plan::evaluate(scenario, test_performance(), settings);
+  REQUIRE(evaluation.options.size() == 3);
+  for (const auto& result : evaluation.options) REQUIRE(result.onprem_inputs);
+  CHECK(evaluation.options[0].onprem_inputs->license_per_gpu_year_usd == 4500.0);  // costs.yaml
+  CHECK(evaluation.options[1].onprem_inputs->license_per_gpu_year_usd == 0.0);
+  CHECK(evaluation.options[2].onprem_inputs->license_per_gpu_year_usd == 1000.0);
+  REQUIRE(evaluation.options[1].cost);
+  for (const auto& year : evaluation.options[1].cost->years) CHECK(year.licences == 0.0);
+  const auto assumed = std::find_if(
+      evaluation.assumptions.begin(), evaluation.assumptions.end(),
+      [](const auto& entry) { return entry.name == "amd: software_license_per_gpu_year"; });
+  REQUIRE(assumed != evaluation.assumptions.end());
+  CHECK(assumed->value == "0 USD");
+}
