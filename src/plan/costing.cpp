@@ -124,13 +124,23 @@ bool allowed_region(const std::vector<std::string>& allowed, const std::vector<s
 }  // namespace
 
 std::string exclusion_reason(const config::Scenario& scenario, const DeploymentOption& option) {
+  // The engine must run on the option's GPUs (a hybrid: its base's and its burst's).
+  std::vector<std::string> gpu_ids{option.gpu};
+  for (const auto& other : scenario.options) {
+    if (option.kind == OptionKind::kHybrid &&
+        (other.name == option.base || other.name == option.burst)) {
+      gpu_ids.push_back(other.gpu);
+    }
+  }
   const auto& vendors = scenario.engine.gpu_vendors;
-  if (const auto* gpu = scenario.catalog.find_gpu(option.gpu);
-      gpu != nullptr && !vendors.empty() &&
-      std::find(vendors.begin(), vendors.end(), gpu->vendor) == vendors.end()) {
-    return fmt::format("engine: {} does not run on {} GPUs ({}); it runs on {}",
-                       scenario.engine.name.empty() ? scenario.engine.id : scenario.engine.name,
-                       gpu->vendor, gpu->id, fmt::join(vendors, ", "));
+  for (const auto& gpu_id : gpu_ids) {
+    if (const auto* gpu = scenario.catalog.find_gpu(gpu_id);
+        gpu != nullptr && !vendors.empty() &&
+        std::find(vendors.begin(), vendors.end(), gpu->vendor) == vendors.end()) {
+      return fmt::format("engine: {} does not run on {} GPUs ({}); it runs on {}",
+                         scenario.engine.name.empty() ? scenario.engine.id : scenario.engine.name,
+                         gpu->vendor, gpu->id, fmt::join(vendors, ", "));
+    }
   }
   const auto& constraints = scenario.constraints;
   const bool leaves_premises = option.kind == OptionKind::kCloud || option.kind == OptionKind::kApi ||

@@ -19,6 +19,9 @@ workload: {requests_per_day: 100000, input_tokens: 1000, output_tokens: 200}
 options:
   - {name: nvidia, kind: onprem, gpu: h100-sxm}
   - {name: amd, kind: onprem, gpu: mi300x}
+  - {name: cloud, kind: cloud, instance: aws/p5en.48xlarge, pricing: on_demand}
+  - {name: hybrid-amd, kind: hybrid, base: amd, burst: cloud}
+  - {name: hybrid-nvidia, kind: hybrid, base: nvidia, burst: cloud}
 )";
 
 }  // namespace
@@ -34,10 +37,14 @@ TEST_CASE("engines: an option on a GPU vendor the engine does not support is exc
   const auto scenario =
       tco::config::parse_scenario(kScenario, "vendor.yaml", test_catalog(), test_costs());
   const auto evaluation = tco::plan::evaluate(scenario, test_performance(), {});
-  REQUIRE(evaluation.options.size() == 2);
+  REQUIRE(evaluation.options.size() == 5);
+  const std::string amd =
+      "engine: TensorRT-LLM does not run on AMD GPUs (mi300x); it runs on NVIDIA";
   CHECK(evaluation.options[0].excluded.empty());
-  CHECK(evaluation.options[1].excluded ==
-        "engine: TensorRT-LLM does not run on AMD GPUs (mi300x); it runs on NVIDIA");
+  CHECK(evaluation.options[1].excluded == amd);
+  CHECK(evaluation.options[2].excluded.empty());
+  CHECK(evaluation.options[3].excluded == amd);  // a hybrid on an AMD base
+  CHECK(evaluation.options[4].excluded.empty());
 }
 
 TEST_CASE("optimize: no engine is proposed on a GPU vendor it does not support", "[plan]") {
