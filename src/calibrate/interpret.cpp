@@ -254,8 +254,8 @@ double operand_bits(Dtype dtype) {
 
 /// Whether a GEMM of this shape is bound by memory at the datasheet peaks: reading A (M x K) and
 /// each group's B (K x N) in the math dtype and writing C (M x N) in 16 bits (32 for fp32 math
-/// and for int8, which accumulates into int32)
-/// takes longer at the peak bandwidth than the math at the peak FLOP/s. Such a row (a decode-like
+/// and for int8, which accumulates into int32) takes longer at the peak bandwidth than the math
+/// at the peak FLOP/s. Such a row (a decode-like
 /// M = 64 GEMM) measures the memory system, which the simulator's memory term already charges;
 /// as a point of the compute-efficiency curve it would slow every GEMM of its FLOP count.
 bool memory_bound(const GemmShape& shape, Dtype dtype, double peak_flops, double bandwidth) {
@@ -271,21 +271,12 @@ bool memory_bound(const GemmShape& shape, Dtype dtype, double peak_flops, double
 std::optional<Size> gemm_flop(const MicrobenchRow& row) {
   const std::string& shape = row.shape_or_size;
   if (const auto flop = explicit_size(shape, "flop")) return Size{*flop, ""};
-  static const std::regex grouped(R"(groups=(\d+)\s+M/group=(\d+)\s+N=(\d+)\s+K=(\d+))");
-  static const std::regex named(R"(\bM=(\d+)\s+N=(\d+)\s+K=(\d+))");
-  static const std::regex product(R"((\d+)\s*x\s*(\d+)\s*x\s*(\d+))");
   static const std::regex sweep(R"(up to (\d+)\^2)");
-  const std::string product_rule = "GEMM: FLOP = 2*M*N*K (times the group count for grouped GEMMs)";
+  if (const auto dims = gemm_shape(row)) {
+    return Size{2 * dims->groups * dims->m * dims->n * dims->k,
+                "GEMM: FLOP = 2*M*N*K (times the group count for grouped GEMMs)"};
+  }
   std::smatch match;
-  if (std::regex_search(shape, match, grouped)) {
-    return Size{2 * *match_number(match, 1) * *match_number(match, 2) * *match_number(match, 3) *
-                    *match_number(match, 4),
-                product_rule};
-  }
-  if (std::regex_search(shape, match, named) || std::regex_search(shape, match, product)) {
-    return Size{2 * *match_number(match, 1) * *match_number(match, 2) * *match_number(match, 3),
-                product_rule};
-  }
   if (std::regex_search(shape, match, sweep)) {
     const double n = *match_number(match, 1);
     return Size{2 * n * n * n,
