@@ -4,6 +4,8 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <future>
 #include <set>
 
 #include "tco/config/reader.hpp"
@@ -174,10 +176,18 @@ std::vector<EngineFit> fit_engines(const std::vector<MeasuredRow>& rows,
         const double centre = round == 0 ? 0.5 * (axis.low + axis.high) : best.timing.*axis.field;
         const double low = std::max(axis.low, centre - span / 2);
         const double high = std::min(axis.high, centre + span / 2);
+        // The grid's candidates are independent: evaluated concurrently, compared in order (the
+        // same winner as one after another).
+        std::vector<std::future<Candidate>> candidates;
         for (int point = 0; point < kGridPoints; ++point) {
           perf::EngineTiming scales = best.timing;
           scales.*axis.field = low + (high - low) * point / (kGridPoints - 1);
-          Candidate candidate = evaluate_candidate(own, context, engine, scales, min_rows);
+          candidates.push_back(std::async(std::launch::async, evaluate_candidate, std::cref(own),
+                                          std::cref(context), std::cref(engine), scales,
+                                          min_rows));
+        }
+        for (auto& pending : candidates) {
+          Candidate candidate = pending.get();
           if (candidate.objective < best.objective) best = std::move(candidate);
         }
       }

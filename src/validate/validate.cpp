@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 #include <stdexcept>
 
 #include "tco/config/csv.hpp"
 #include "tco/config/diagnostics.hpp"
+#include "tco/perf/benchmark_replay.hpp"
 #include "tco/perf/serving.hpp"
 
 namespace tco::validate {
@@ -141,6 +143,23 @@ bool flagged_by_source(const MeasuredRow& row) {
          note.find("suspicious:") != std::string::npos;
 }
 
+std::optional<long long> stated_request_count(const MeasuredRow& row) {
+  static const std::regex count_before(R"((\d[\d,]*) (?:requests|prompts)\b)");
+  static const std::regex count_after(R"(num[_-](?:prompts|requests)[= ](\d+))");
+  const std::string& note = row.get("note");
+  std::smatch match;
+  if (!std::regex_search(note, match, count_before) && !std::regex_search(note, match, count_after)) {
+    return std::nullopt;
+  }
+  std::string digits = match[1].str();
+  digits.erase(std::remove(digits.begin(), digits.end(), ','), digits.end());
+  const auto count = number(digits);
+  // Past a million requests a run is steady state in all but name (and the replay's cost grows
+  // with the count).
+  if (!count || *count < 1 || *count > 1e6) return std::nullopt;
+  return static_cast<long long>(*count);
+}
+
 Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
   Prediction prediction;
   prediction.row = &row;
@@ -202,8 +221,16 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
     return prediction;
   }
   const double load = number(row.get("load")).value_or(1.0);
+  const auto request_count = stated_request_count(row);
+  const bool replayed = request_count && (mode == "max_throughput" || mode == "rate");
   perf::ServingPoint point;
-  if (mode == "max_throughput") {
+  if (replayed) {
+    // Requests are spread over the replicas (data parallel), each replaying its share.
+    const perf::BenchmarkRun run{
+        static_cast<long long>(std::ceil(static_cast<double>(*request_count) / replicas)),
+        mode == "rate" ? load / replicas : 0.0};
+    point = perf::replay_benchmark(replica, traffic, run);
+  } else if (mode == "max_throughput") {
     point = perf::serve_max_throughput(replica, traffic);
   } else if (mode == "batch") {
     point = perf::serve_static_batch(replica, traffic, load);
@@ -215,10 +242,10 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
     point = perf::serve_rate(replica, traffic, load / replicas);
   }
 
-  if (mode == "max_throughput" && metric == "ttft_s") {
+  if (mode == "max_throughput" && metric == "ttft_s" && !replayed) {
     // Every request is submitted at once: TTFT is dominated by waiting for a slot, which depends
-    // on how many requests the benchmark sent (not in the row).
-    prediction.reason = "TTFT with all requests queued at once depends on the request count";
+    // on how many requests the benchmark sent (not stated in the row).
+    prediction.reason = "TTFT with all requests queued at once depends on the request count (not in the note)";
     return prediction;
   }
   double predicted = 0;

@@ -63,6 +63,11 @@ struct Prediction {
 /// chase them.
 [[nodiscard]] bool flagged_by_source(const MeasuredRow& row);
 
+/// The number of requests the benchmark sent, where the note states it ("500 requests",
+/// "1,000 prompts", "num_prompts=1000", "--num-prompts 1000"): a finite run is replayed
+/// (perf/benchmark_replay.hpp) instead of taken as steady state.
+[[nodiscard]] std::optional<long long> stated_request_count(const MeasuredRow& row);
+
 [[nodiscard]] Prediction predict(const MeasuredRow& row, const PredictionContext& context);
 
 struct MetricSummary {
