@@ -5,8 +5,8 @@
 // reaches the steady state of serving.hpp: concurrency ramps up while requests arrive and drains
 // after the last one, and with every request queued at once the whole run is one burst of
 // prefills followed by decode. The replay follows the engine's scheduler through the run:
-//   - requests arrive evenly at the offered rate (the mean-field arrival process), or all at
-//     t = 0; each is admitted first come first served while fewer than max_concurrency() are
+//   - requests arrive as a Poisson process at the offered rate (one realisation from a fixed
+//     seed) or all at t = 0; each is admitted first come first served while fewer than max_concurrency() are
 //     resident (KV reserved for prompt and output, as in serving.hpp);
 //   - every step decodes one token for each admitted request past its prompt, then fills the
 //     rest of the engine's token budget with waiting prompts (whole prompts when the engine does

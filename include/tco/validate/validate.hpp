@@ -64,8 +64,9 @@ struct Prediction {
 [[nodiscard]] bool flagged_by_source(const MeasuredRow& row);
 
 /// The number of requests the benchmark sent, where the note states it ("500 requests",
-/// "1,000 prompts", "num_prompts=1000", "--num-prompts 1000"): a finite run is replayed
-/// (perf/benchmark_replay.hpp) instead of taken as steady state.
+/// "1,000 prompts", "num_prompts=1000", "--num-prompts 1000"; at most 100,000): a finite run in
+/// `rate` or `max_throughput` mode is replayed (perf/benchmark_replay.hpp)
+/// instead of taken as steady state.
 [[nodiscard]] std::optional<long long> stated_request_count(const MeasuredRow& row);
 
 [[nodiscard]] Prediction predict(const MeasuredRow& row, const PredictionContext& context);

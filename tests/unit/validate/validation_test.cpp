@@ -225,4 +225,8 @@ TEST_CASE("a run whose note states its request count is replayed", "[validation]
   CHECK(steady.reason == "offered rate above predicted capacity (saturated)");
   CHECK(burst.reason.empty());
   CHECK(*burst.predicted < *steady.predicted);
+  // Closed loops stay steady state (see predict): the count changes nothing.
+  const auto clients = predict(row_with("concurrency", "16", "tpot_s", ""));
+  const auto counted = predict(row_with("concurrency", "16", "tpot_s", "2000 requests"));
+  CHECK(*counted.predicted == *clients.predicted);
 }
