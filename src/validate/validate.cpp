@@ -276,7 +276,9 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
     prediction.reason = "no finite prediction";
     return prediction;
   }
-  if (mode == "rate" && point.saturated) {
+  if (replayed) {
+    prediction.reason = fmt::format("finite run of {} requests replayed", *request_count);
+  } else if (mode == "rate" && point.saturated) {
     prediction.reason = "offered rate above predicted capacity (saturated)";
   }
   prediction.predicted = predicted;

@@ -223,7 +223,7 @@ TEST_CASE("a run whose note states its request count is replayed", "[validation]
   const auto burst = predict(row_with("rate", "1000", "output_tokens_per_s", "50 requests"));
   REQUIRE(burst.status == "ok");
   CHECK(steady.reason == "offered rate above predicted capacity (saturated)");
-  CHECK(burst.reason.empty());
+  CHECK(burst.reason == "finite run of 50 requests replayed");
   CHECK(*burst.predicted < *steady.predicted);
   // Closed loops stay steady state (see predict): the count changes nothing.
   const auto clients = predict(row_with("concurrency", "16", "tpot_s", ""));
