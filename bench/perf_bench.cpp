@@ -2,6 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include "tco/catalog/catalog.hpp"
+#include "tco/perf/benchmark_replay.hpp"
 #include "tco/perf/serving.hpp"
 #include "tco/perf/simulator.hpp"
 
@@ -59,6 +60,16 @@ void BM_BestUnderTargets70B(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_BestUnderTargets70B);
+
+/// Replay of a finite online benchmark (validate): 500 requests at 16 req/s, and all at once.
+void BM_ReplayBenchmark500(benchmark::State& state) {
+  const auto& replica = fixture().replica;
+  const tco::perf::BenchmarkRun run{500, static_cast<double>(state.range(0))};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(tco::perf::replay_benchmark(replica, {467, 256}, run));
+  }
+}
+BENCHMARK(BM_ReplayBenchmark500)->Arg(16)->Arg(0)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
