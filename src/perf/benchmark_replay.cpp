@@ -104,7 +104,9 @@ ServingPoint replay_benchmark(const Replica& replica, const Traffic& traffic,
     }
     if (shape.decode_tokens == 0 && chunks.empty()) break;  // unreachable: budget > 0
     if (shape.decode_tokens > 0) shape.decode_context = decode_context_sum / shape.decode_tokens;
-    if (shape.prefill_tokens > 0) shape.prefill_context = prefill_context_sum / shape.prefill_tokens;
+    if (shape.prefill_tokens > 0) {
+      shape.prefill_context = prefill_context_sum / shape.prefill_tokens;
+    }
 
     StepTime step = step_time(replica, shape);
     long long steps = 1;
@@ -112,9 +114,11 @@ ServingPoint replay_benchmark(const Replica& replica, const Traffic& traffic,
       // Decode only: identical steps until a request completes or one can be admitted.
       steps = steps_to_completion;
       if (arrival_pending && static_cast<long long>(resident.size()) < limit) {
-        const double wait_s = requests[next].arrival_s - now;
-        const auto steps_to_arrival = static_cast<long long>(std::ceil(wait_s / step.time_s));
-        steps = std::min(steps, std::max(1LL, steps_to_arrival));
+        // Compared as doubles first: a cast of a huge quotient would overflow.
+        const double steps_to_arrival = std::ceil((requests[next].arrival_s - now) / step.time_s);
+        if (steps_to_arrival < static_cast<double>(steps)) {
+          steps = std::max(1LL, static_cast<long long>(steps_to_arrival));
+        }
       }
       if (steps > kShortRunSteps) {
         StepShape middle = shape;

@@ -148,7 +148,8 @@ std::optional<long long> stated_request_count(const MeasuredRow& row) {
   static const std::regex count_after(R"(num[_-](?:prompts|requests)[= ](\d+))");
   const std::string& note = row.get("note");
   std::smatch match;
-  if (!std::regex_search(note, match, count_before) && !std::regex_search(note, match, count_after)) {
+  if (!std::regex_search(note, match, count_before) &&
+      !std::regex_search(note, match, count_after)) {
     return std::nullopt;
   }
   std::string digits = match[1].str();
@@ -248,7 +249,8 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
   if (mode == "max_throughput" && metric == "ttft_s" && !replayed) {
     // Every request is submitted at once: TTFT is dominated by waiting for a slot, which depends
     // on how many requests the benchmark sent (not stated in the row).
-    prediction.reason = "TTFT with all requests queued at once depends on the request count (not in the note)";
+    prediction.reason =
+        "TTFT with all requests queued at once depends on the request count (not in the note)";
     return prediction;
   }
   double predicted = 0;

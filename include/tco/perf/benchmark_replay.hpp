@@ -6,8 +6,8 @@
 // after the last one, and with every request queued at once the whole run is one burst of
 // prefills followed by decode. The replay follows the engine's scheduler through the run:
 //   - requests arrive as a Poisson process at the offered rate (one realisation from a fixed
-//     seed) or all at t = 0; each is admitted first come first served while fewer than max_concurrency() are
-//     resident (KV reserved for prompt and output, as in serving.hpp);
+//     seed) or all at t = 0; each is admitted first come first served while fewer than
+//     max_concurrency() are resident (KV reserved for prompt and output, as in serving.hpp);
 //   - every step decodes one token for each admitted request past its prompt, then fills the
 //     rest of the engine's token budget with waiting prompts (whole prompts when the engine does
 //     not chunk prefill, else chunks); a prompt's last step emits its first token;

@@ -180,8 +180,9 @@ TEST_CASE("measured rows with GPU counts past any deployment are refused, not ov
 TEST_CASE("a run whose note states its request count is replayed", "[validation]") {
   const auto row_with = [](const std::string& mode, const std::string& load,
                            const std::string& metric, const std::string& note) {
-    return fmt::format("r,h100-sxm,1,1,1,1,trtllm,llama-3.1-8b,bf16,bf16,467,16,{},{},{},1,test,{}\n",
-                       mode, load, metric, note);
+    return fmt::format(
+        "r,h100-sxm,1,1,1,1,trtllm,llama-3.1-8b,bf16,bf16,467,16,{},{},{},1,test,{}\n", mode,
+        load, metric, note);
   };
   const auto count_in = [&](const std::string& note) {
     const auto rows = tco::validate::parse_measured(kHeader + row_with("rate", "4", "tpot_s", note),
