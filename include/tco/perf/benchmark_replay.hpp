@@ -1,6 +1,6 @@
 #pragma once
 // Replay of a finite serving benchmark, step by step. A published online benchmark sends a fixed
-// number of requests (Triton/genai-perf runs of 500, benchmark_serving.py's --num-prompts) at a
+// number of requests (the Triton runs of 500, benchmark_serving.py's --num-prompts) at a
 // target rate or all at once; when the run is short against a request's own latency it never
 // reaches the steady state of serving.hpp: concurrency ramps up while requests arrive and drains
 // after the last one, and with every request queued at once the whole run is one burst of
