@@ -56,7 +56,7 @@ ServingPoint replay_benchmark(const Replica& replica, const Traffic& traffic,
   double busy_s = 0;
   double roofline_busy_s = 0;
   double resident_time = 0;  // integral of resident requests over time
-  std::array<double, 4> time_by_bound{};
+  std::array<double, static_cast<std::size_t>(Bound::kOverhead) + 1> time_by_bound{};  // by Bound
   double ttft_sum = 0, tpot_sum = 0, e2e_sum = 0;
   long long finished = 0;
   bool waited_for_slot = false;

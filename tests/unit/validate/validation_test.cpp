@@ -27,11 +27,17 @@ struct Fixture {
                "XiongjieDai GPU-Benchmarks-on-LLM-Inference LLaMA 3 table (2024-05)";
   }
 
-  std::vector<tco::validate::Prediction> predict_all(bool held_out_only) const {
+  /// The shipped catalog, profiles and fitted engine timing.
+  tco::validate::PredictionContext shipped_context() const {
     tco::validate::PredictionContext context;
     context.catalog = &catalog;
     context.profiles = &profiles;
     context.engine_timing = tco::validate::load_engine_timing(kRoot + "/data");
+    return context;
+  }
+
+  std::vector<tco::validate::Prediction> predict_all(bool held_out_only) const {
+    const auto context = shipped_context();
     std::vector<tco::validate::Prediction> out;
     for (const auto& row : rows) {
       if (held_out_only && !held_out(row)) continue;
@@ -197,10 +203,7 @@ TEST_CASE("a run whose note states its request count is replayed", "[validation]
   CHECK_FALSE(count_in("0 requests").has_value());
 
   const Fixture fixture;
-  tco::validate::PredictionContext context;
-  context.catalog = &fixture.catalog;
-  context.profiles = &fixture.profiles;
-  context.engine_timing = tco::validate::load_engine_timing(kRoot + "/data");
+  const auto context = fixture.shipped_context();
   const auto predict = [&](const std::string& row) {
     const auto rows = tco::validate::parse_measured(kHeader + row, "m.csv");
     auto prediction = tco::validate::predict(rows.front(), context);
