@@ -232,6 +232,17 @@ SchemaPtr engine_schema() {
                  config::boolean_value("Whether the engine applies the model's sliding attention "
                                        "window by default (else full attention on every layer)."),
                  "true")},
+            {"fp16_accumulate",
+             config::with_default(
+                 config::boolean_value("fp16 GEMMs accumulate in fp16 (charged at the catalog's "
+                                       "fp16 rate, not the fp32-accumulate bf16 rate)."),
+                 "false")},
+            {"dequantize_to_fp16_above_tokens",
+             config::with_default(
+                 integer_value("GEMMs over more tokens than this dequantise quantised weights to "
+                               "fp16 and run fp16 math (0: never).",
+                               0, {}),
+                 "0")},
             {"gpu_vendors",
              config::list_of(config::string_value("GPU vendor, as in the GPU catalog's vendor."),
                              "Vendors whose GPUs the engine runs on (default: any).")},
@@ -438,6 +449,10 @@ void read_engine(const NodeReader& reader, Engine& engine) {
   }
   if (reader.has("applies_sliding_window")) {
     engine.applies_sliding_window = reader.boolean("applies_sliding_window");
+  }
+  if (reader.has("fp16_accumulate")) engine.fp16_accumulate = reader.boolean("fp16_accumulate");
+  if (reader.has("dequantize_to_fp16_above_tokens")) {
+    engine.dequantize_to_fp16_above_tokens = reader.integer("dequantize_to_fp16_above_tokens");
   }
   if (reader.has("gpu_vendors")) {
     engine.gpu_vendors.clear();

@@ -19,9 +19,13 @@ std::string_view bound_name(Bound bound) {
   return "?";
 }
 
-double peak_flops(const catalog::Gpu& gpu, Dtype dtype) {
-  // Engines accumulate fp16 GEMMs in fp32; consumer datasheets quote fp16 with fp16
-  // accumulation at twice that rate, so fp16 math is charged at the bf16 rate when known.
+double peak_flops(const catalog::Gpu& gpu, Dtype dtype, bool fp16_accumulate) {
+  // Most engines accumulate fp16 GEMMs in fp32; consumer datasheets quote fp16 with fp16
+  // accumulation at twice that rate, so fp16 math is charged at the bf16 rate when known,
+  // unless the engine accumulates in fp16 (catalog fp16 = the fp16-accumulate rate).
+  if (dtype == Dtype::kFp16 && fp16_accumulate && gpu.peak_flops.count(Dtype::kFp16)) {
+    return gpu.peak_flops.at(Dtype::kFp16);
+  }
   if (dtype == Dtype::kFp16 && gpu.peak_flops.count(Dtype::kBf16)) {
     return gpu.peak_flops.at(Dtype::kBf16);
   }
@@ -120,7 +124,8 @@ class StepAccumulator {
   /// The same for the datasheet peak (a map lookup or two per kernel otherwise).
   double peak_of(Dtype dtype) {
     if (peak_ < 0 || dtype != peak_dtype_) {
-      peak_ = peak_flops(*replica_.gpu, dtype);
+      peak_ = peak_flops(*replica_.gpu, dtype,
+                         replica_.engine != nullptr && replica_.engine->fp16_accumulate);
       peak_dtype_ = dtype;
     }
     return peak_;
@@ -185,29 +190,45 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
   if (tokens <= 0) return;
   const double hidden = static_cast<double>(model.hidden_size);
   const double heads = static_cast<double>(model.num_attention_heads) / tp;
-  const double weight_bits = replica.weight_dtype->bits_per_value;
-  const Dtype math = math_dtype(gpu, *replica.weight_dtype);
   const LayerMix mix = layer_mix(model);
   const double layers = model.num_layers * stage_share;
+  // A GEMM over weights stored as `stored`. Engines that hand large GEMMs to cuBLAS (llama.cpp
+  // builds before mid-2024: EngineTiming's data) first write an fp16 copy of each quantised
+  // matrix: the packed weights are read and 2 bytes per value written, then a plain fp16 GEMM
+  // reads the copy.
+  const long long dequantise_above = replica.engine != nullptr
+                                         ? replica.engine->dequantize_to_fp16_above_tokens
+                                         : 0;
+  auto weight_gemm = [&](double m, double n, double k, const catalog::DtypeInfo& stored,
+                         double count, double kernel_scale = 1.0) {
+    if (dequantise_above > 0 && tokens > static_cast<double>(dequantise_above) &&
+        stored.bits_per_value < 16) {
+      step.memory(n * k * (stored.bits_per_value / 8.0 + 2.0), count);
+      step.gemm(m, n, k, 16, Dtype::kFp16, count, kernel_scale);
+      return;
+    }
+    step.gemm(m, n, k, stored.bits_per_value, math_dtype(gpu, stored), count, kernel_scale);
+  };
+  const catalog::DtypeInfo& weights = *replica.weight_dtype;
 
   // Attention projections.
   if (model.mla) {
     const auto& mla = *model.mla;
     const double qk_head = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
     if (mla.q_lora_rank > 0) {
-      step.gemm(tokens, mla.q_lora_rank, hidden, weight_bits, math, layers);
-      step.gemm(tokens, heads * qk_head, mla.q_lora_rank, weight_bits, math, layers);
+      weight_gemm(tokens, mla.q_lora_rank, hidden, weights, layers);
+      weight_gemm(tokens, heads * qk_head, mla.q_lora_rank, weights, layers);
     } else {
-      step.gemm(tokens, heads * qk_head, hidden, weight_bits, math, layers);
+      weight_gemm(tokens, heads * qk_head, hidden, weights, layers);
     }
-    step.gemm(tokens, mla.kv_lora_rank + mla.qk_rope_head_dim, hidden, weight_bits, math, layers);
-    step.gemm(tokens, heads * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank,
-              weight_bits, math, layers);
-    step.gemm(tokens, hidden, heads * mla.v_head_dim, weight_bits, math, layers);
+    weight_gemm(tokens, mla.kv_lora_rank + mla.qk_rope_head_dim, hidden, weights, layers);
+    weight_gemm(tokens, heads * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank,
+                weights, layers);
+    weight_gemm(tokens, hidden, heads * mla.v_head_dim, weights, layers);
   } else {
     const double kv_heads = std::ceil(static_cast<double>(model.num_kv_heads) / tp);
-    step.gemm(tokens, (heads + 2 * kv_heads) * model.head_dim, hidden, weight_bits, math, layers);
-    step.gemm(tokens, hidden, heads * model.head_dim, weight_bits, math, layers);
+    weight_gemm(tokens, (heads + 2 * kv_heads) * model.head_dim, hidden, weights, layers);
+    weight_gemm(tokens, hidden, heads * model.head_dim, weights, layers);
   }
 
   // Attention itself: decode reads each sequence's KV; prefill is FlashAttention-style compute
@@ -245,8 +266,8 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
   const bool gated = catalog::is_gated(model.activation);
   auto dense_ffn = [&](double width, double count) {
     if (width <= 0 || count <= 0) return;
-    step.gemm(tokens, (gated ? 2.0 : 1.0) * width / tp, hidden, weight_bits, math, count);
-    step.gemm(tokens, hidden, width / tp, weight_bits, math, count);
+    weight_gemm(tokens, (gated ? 2.0 : 1.0) * width / tp, hidden, weights, count);
+    weight_gemm(tokens, hidden, width / tp, weights, count);
   };
   dense_ffn(static_cast<double>(model.intermediate_size), mix.dense * stage_share);
   if (model.moe && mix.moe > 0) {
@@ -262,9 +283,9 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
     // Grouped GEMM: each GPU holds experts/ep experts, each split tp/ep ways; every touched
     // expert runs gate+up and down on its share of the routed tokens.
     const double expert_ranks = std::max(1.0, static_cast<double>(tp) / ep);
-    step.gemm(routed / std::max(touched, 1.0), (gated ? 3.0 : 2.0) * width / expert_ranks, hidden,
-              replica.expert_dtype->bits_per_value, math_dtype(gpu, *replica.expert_dtype),
-              touched / ep * count, replica.timing.expert_gemm_scale);
+    weight_gemm(routed / std::max(touched, 1.0), (gated ? 3.0 : 2.0) * width / expert_ranks,
+                hidden, *replica.expert_dtype, touched / ep * count,
+                replica.timing.expert_gemm_scale);
     if (moe.shared_experts > 0) dense_ffn(moe.shared_experts * width, count);
     if (ep > 1) {
       // All-to-all dispatch and combine of routed tokens' hidden states.

@@ -92,8 +92,10 @@ struct StepTime {
 /// chip has it, else the fallback after dequantisation).
 [[nodiscard]] catalog::Dtype math_dtype(const catalog::Gpu& gpu,
                                         const catalog::DtypeInfo& weight_dtype);
-/// Dense peak FLOP/s of `dtype` on `gpu` (fp16 uses the bf16 rate: engines accumulate in fp32).
-[[nodiscard]] double peak_flops(const catalog::Gpu& gpu, catalog::Dtype dtype);
+/// Dense peak FLOP/s of `dtype` on `gpu` (fp16 uses the bf16 rate, as engines accumulate in
+/// fp32, unless `fp16_accumulate`: then the catalog's fp16 rate, fp16 accumulation).
+[[nodiscard]] double peak_flops(const catalog::Gpu& gpu, catalog::Dtype dtype,
+                                bool fp16_accumulate = false);
 
 /// Time of a kernel with compute time `compute_s` and memory time `memory_s` under a roofline
 /// knee of softness `knee` in [0, 1] (EngineTiming::roofline_knee):

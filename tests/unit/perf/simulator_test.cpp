@@ -264,3 +264,56 @@ TEST_CASE("the search under the targets finds the largest concurrency that meets
     }
   }
 }
+
+TEST_CASE("engines that accumulate fp16 in fp16 get the consumer chips' doubled fp16 rate",
+          "[perf][simulator]") {
+  // RTX 4090, Ada whitepaper appendix A: FP16 tensor with FP16 accumulate 330.3 TFLOPS, with
+  // FP32 accumulate (and BF16) 165.2; on an H100 both accumulations run at the same rate.
+  const auto& catalog = test_catalog();
+  const auto& rtx4090 = *catalog.find_gpu("rtx-4090");
+  const auto& h100 = *catalog.find_gpu("h100-sxm");
+  CHECK(tco::perf::peak_flops(rtx4090, Dtype::kFp16) == Approx(165.2e12));
+  CHECK(tco::perf::peak_flops(rtx4090, Dtype::kFp16, true) == Approx(330.3e12));
+  CHECK(tco::perf::peak_flops(h100, Dtype::kFp16, true) ==
+        Approx(tco::perf::peak_flops(h100, Dtype::kFp16)));
+  CHECK(tco::perf::peak_flops(rtx4090, Dtype::kBf16, true) == Approx(165.2e12));
+  // llama.cpp says so in its catalog entry (cublasGemmEx with CUBLAS_COMPUTE_16F).
+  CHECK(catalog.find_engine("llamacpp")->fp16_accumulate);
+  CHECK_FALSE(catalog.find_engine("vllm")->fp16_accumulate);
+}
+
+TEST_CASE("llama.cpp prefill dequantises GGUF weights to fp16; decode keeps the packed kernels",
+          "[perf][simulator]") {
+  // llama.cpp (builds up to mid-2024) hands GEMMs of more than 32 tokens to cuBLAS: each q4_0
+  // weight matrix is first expanded into an fp16 copy (read 4.5 bits, write 16 per value), then
+  // multiplied like fp16 weights. So a 512-token prefill of q4_0 weights takes the fp16 step
+  // plus that pass, less the LM head's cheaper read (the one sampled token's LM head is a
+  // 1-token GEMM, packed in both: 4.5 vs 16 bits):
+  //   linear weights 218,103,808 x 32 = 6,979,321,856 values x (4.5 / 8 + 2) B = 17.8845 GB
+  //   LM head 128,256 x 4,096 = 525,336,576 values x (2 - 4.5 / 8) B        =  0.7552 GB less
+  // at the 4090's 1.008 TB/s x its measured streaming utilisation (one point, held).
+  tco::perf::StepShape prefill;
+  prefill.prefill_tokens = 512;
+  prefill.prefill_context = 256;
+  const auto packed = replica("llama-3.1-8b", "rtx-4090", 1, "llamacpp", Dtype::kQ4_0);
+  const auto fp16 = replica("llama-3.1-8b", "rtx-4090", 1, "llamacpp", Dtype::kFp16);
+  REQUIRE(packed.engine->dequantize_to_fp16_above_tokens == 32);
+  const double extra_bytes = 6979321856.0 * (4.5 / 8 + 2) - 525336576.0 * (2 - 4.5 / 8);
+  const double bandwidth = 1.008e12 * packed.profile->memory_utilisation(1e9);
+  CHECK(tco::perf::step_time(packed, prefill).time_s -
+            tco::perf::step_time(fp16, prefill).time_s ==
+        Approx(extra_bytes / bandwidth).epsilon(1e-6));
+
+  // 32 tokens or fewer (decode) stay on the quantised kernels: the same step as an engine that
+  // never dequantises.
+  auto never = *packed.engine;
+  never.dequantize_to_fp16_above_tokens = 0;
+  auto packed_never = packed;
+  packed_never.engine = &never;
+  for (double batch : {1.0, 32.0}) {
+    CHECK(tco::perf::step_time(packed, decode(batch, 512)).time_s ==
+          tco::perf::step_time(packed_never, decode(batch, 512)).time_s);
+  }
+  CHECK(tco::perf::step_time(packed, prefill).time_s !=
+        tco::perf::step_time(packed_never, prefill).time_s);
+}
