@@ -209,6 +209,11 @@ TEST_CASE("interpret: hand-checked published rows", "[calibrate]") {
     CHECK(cal::interpret_row(row_at(277), h100).skip_reason ==
           "problem size not stated (a best-case or sweep-wide figure)");
     CHECK(cal::interpret_row(row_at(84), h100).skip_reason.find("unfused") != std::string::npos);
+    // DeepGEMM grouped (MoE) GEMM, groups=4 M/group=8192 N=4096 K=7168: by its total FLOP it
+    // would sit among dense GEMMs 4x its per-group size; the engine's expert scale prices it.
+    CHECK(cal::interpret_row(row_at(263), h100).skip_reason ==
+          "grouped (MoE) GEMM: the dense curve takes single GEMMs; the engine's fitted "
+          "expert-GEMM scale prices grouping");
   }
   SECTION("an NVLink-bridge all-reduce is not the catalog's PCIe interconnect") {
     const auto use = cal::interpret_row(row_at(289), *test_catalog().find_gpu("h100-pcie"));
