@@ -82,12 +82,12 @@ TEST_CASE("dev-set error stays within the published bounds", "[validation]") {
   const Fixture fixture;
   const auto all = tco::validate::summarise(fixture.predict_all(false));
   const auto& throughput = summary_of(all, "output_tokens_per_s");
-  // Measured on 2026-12-04 (README accuracy table): median 7.6 %, p90 30.6 %; held out 7.0 % /
-  // 18.0 %; TTFT 11.0 % / 27.6 %, TPOT 6.2 % / 26.7 % (online runs replayed with their request
+  // Measured on 2026-12-04 (README accuracy table): median 7.8 %, p90 29.9 %; held out 6.9 % /
+  // 16.6 %; TTFT 10.9 % / 27.4 %, TPOT 6.9 % / 27.1 % (online runs replayed with their request
   // count). The bounds leave a little room, so a regression (not a rounding change) fails.
   CHECK(throughput.median_abs_error_pct <= 8.3);
-  CHECK(throughput.p90_abs_error_pct <= 31.5);
-  // Without the 48 rows the data flags as off (GH200 TP2, capacity-starved runs): 7.0 / 21.9 %.
+  CHECK(throughput.p90_abs_error_pct <= 30.5);
+  // Without the 48 rows the data flags as off (GH200 TP2, capacity-starved runs): 7.3 / 21.9 %.
   CHECK(throughput.flagged == 48);
   CHECK(throughput.unflagged_median_abs_error_pct <= 8.0);
   CHECK(throughput.unflagged_p90_abs_error_pct <= 23.5);
@@ -96,9 +96,9 @@ TEST_CASE("dev-set error stays within the published bounds", "[validation]") {
   CHECK(ttft.covered == ttft.rows);
   CHECK(ttft.median_abs_error_pct <= 12.5);
   CHECK(ttft.p90_abs_error_pct <= 30.5);
-  CHECK(tpot.median_abs_error_pct <= 7.0);
-  CHECK(tpot.p90_abs_error_pct <= 27.5);
-  // Single-stream rows (llama.cpp, MLC, ExLlama): decode 8.0 % / 19.5 %, prefill 1.4 % /
+  CHECK(tpot.median_abs_error_pct <= 7.4);
+  CHECK(tpot.p90_abs_error_pct <= 28.0);
+  // Single-stream rows (llama.cpp, MLC, ExLlama): decode 8.1 % / 20.5 %, prefill 1.4 % /
   // 16.0 % (12.4 % / 74.7 % before llama.cpp's fp16 accumulation and GGUF dequantisation).
   const auto& decode = summary_of(all, "decode_tokens_per_s");
   const auto& prefill = summary_of(all, "prefill_tokens_per_s");
@@ -110,7 +110,7 @@ TEST_CASE("dev-set error stays within the published bounds", "[validation]") {
   const auto& held_out_throughput = summary_of(held_out, "output_tokens_per_s");
   CHECK(held_out_throughput.covered >= 0.95 * held_out_throughput.rows);
   CHECK(held_out_throughput.median_abs_error_pct <= 7.2);
-  CHECK(held_out_throughput.p90_abs_error_pct <= 19.0);
+  CHECK(held_out_throughput.p90_abs_error_pct <= 17.5);
 }
 
 TEST_CASE("the summary counts flagged rows and leaves them out of the unflagged percentiles",
