@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "internal.hpp"
+#include "tco/perf/simulator.hpp"
 
 namespace tco::calibrate {
 
@@ -156,7 +157,7 @@ perf::KernelProfile build_profile(const std::vector<MicrobenchRow>& rows, const 
   for (const auto& sample : profile.samples) {
     if (!sample.dtype.empty()) {
       const Dtype dtype = *catalog::dtype_from_name(sample.dtype);
-      profile.reference_peaks.flops_per_s[dtype] = gpu->peak_flops.at(dtype);
+      profile.reference_peaks.flops_per_s[dtype] = perf::peak_flops(*gpu, dtype);
     }
     if (sample.kernel == "memory") {
       profile.reference_peaks.memory_bandwidth_bytes_per_s = gpu->memory_bandwidth_bytes_per_s;

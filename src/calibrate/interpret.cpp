@@ -12,6 +12,7 @@
 
 #include "internal.hpp"
 #include "tco/calibrate/calibrate.hpp"
+#include "tco/perf/simulator.hpp"
 
 namespace tco::calibrate {
 
@@ -200,9 +201,9 @@ std::pair<std::string, std::string> classify(const MicrobenchRow& row) {
     // DeepGEMM's fine-grained FP8 (1x128 activation and 128x128 weight scales, partial sums
     // promoted to FP32 on CUDA cores every 128 of K: DeepSeek-V3 technical report, arXiv
     // 2412.19437, section 3.3.2) is another kernel than the per-tensor-scaled FP8 GEMMs the
-    // catalog's fp8 stands for (ModelOpt FP8 in TensorRT-LLM, vLLM's per-tensor FP8). Its rows,
-    // DeepSeek-V3's small-K shapes, attributed to H100 only, put the H100 fp8 curve 0.1 below
-    // the H200's at 1e11 FLOP, though both are the same GH100 compute.
+    // catalog's fp8 stands for (ModelOpt FP8 in TensorRT-LLM, vLLM's per-tensor FP8). Its rows
+    // (DeepSeek-V3's shapes), attributed to H100 only, put the H100 fp8 curve 0.1 below the
+    // H200's at 1e11 FLOP, though both are the same GH100 compute.
     return {"", "block-scaled FP8 GEMM (fine-grained scales): another kernel than the "
                 "per-tensor FP8 GEMMs of the fp8 curve"};
   }
@@ -274,7 +275,8 @@ bool memory_bound(const GemmShape& shape, Dtype dtype, double peak_flops, double
   const double bits_per_value = operand_bits(dtype);
   const double out_bytes = bits_per_value > 16 || dtype == Dtype::kInt8 ? 4.0 : 2.0;
   const double bytes =
-      (shape.m * shape.k + shape.k * shape.n) * bits_per_value / 8.0 + shape.m * shape.n * out_bytes;
+      (shape.m * shape.k + shape.k * shape.n) * bits_per_value / 8.0 +
+      shape.m * shape.n * out_bytes;
   const double flop = 2.0 * shape.m * shape.n * shape.k;
   return bandwidth > 0 && bytes / bandwidth > flop / peak_flops;
 }
@@ -484,7 +486,10 @@ DetailedUse interpret_row_detailed(const MicrobenchRow& row, const catalog::Gpu&
       return out;
     }
     sample.dtype = std::string(catalog::dtype_name(*dtype));
-    peak = found->second;
+    // The rate the simulator multiplies the utilisation by: fp16 at the fp32-accumulate (bf16)
+    // rate on chips whose fp16 figure is the fp16-accumulate one (GeForce), as PyTorch and our
+    // own bench/cuda GEMMs accumulate in fp32.
+    peak = perf::peak_flops(gpu, *dtype);
     size = family == "gemm" ? gemm_flop(row) : attention_flop(row);
   } else if (family == "memory") {
     peak = gpu.memory_bandwidth_bytes_per_s;

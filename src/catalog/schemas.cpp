@@ -239,8 +239,15 @@ SchemaPtr engine_schema() {
                  "false")},
             {"dequantize_to_fp16_above_tokens",
              config::with_default(
-                 integer_value("GEMMs over more tokens than this dequantise quantised weights to "
-                               "fp16 and run fp16 math (0: never).",
+                 integer_value("A GEMM with more rows than this in one physical batch (per "
+                               "expert for MoE) dequantises quantised weights to fp16 and runs "
+                               "fp16 math (0: never).",
+                               0, {}),
+                 "0")},
+            {"physical_batch_tokens",
+             config::with_default(
+                 integer_value("Tokens the engine runs its graph on at once (llama.cpp "
+                               "n_ubatch); a longer step runs in several batches (0: one).",
                                0, {}),
                  "0")},
             {"gpu_vendors",
@@ -453,6 +460,9 @@ void read_engine(const NodeReader& reader, Engine& engine) {
   if (reader.has("fp16_accumulate")) engine.fp16_accumulate = reader.boolean("fp16_accumulate");
   if (reader.has("dequantize_to_fp16_above_tokens")) {
     engine.dequantize_to_fp16_above_tokens = reader.integer("dequantize_to_fp16_above_tokens");
+  }
+  if (reader.has("physical_batch_tokens")) {
+    engine.physical_batch_tokens = reader.integer("physical_batch_tokens");
   }
   if (reader.has("gpu_vendors")) {
     engine.gpu_vendors.clear();

@@ -46,6 +46,28 @@ struct SteadyState {
   bool has_ttft = false;
 };
 
+/// Time of the mean-field step `mean` (R decode and R·I/O prompt tokens). Where a step's cost
+/// is not linear in its tokens (an engine that runs physical batches or dequantises weights for
+/// GEMMs of many rows: llama.cpp), the steps that carry a prompt chunk and those that only
+/// decode are timed apart and averaged, each prompt taking ceil(I / free budget) steps:
+/// timed as one mean step, a few prompt tokens spread over every step would make every step pay
+/// what only the prompt's own steps pay.
+StepTime mean_field_step(const Replica& replica, const StepShape& mean, double input,
+                         double output, double budget) {
+  const catalog::Engine& engine = *replica.engine;
+  const bool uneven =
+      engine.physical_batch_tokens > 0 || engine.dequantize_to_fp16_above_tokens > 0;
+  if (!uneven || mean.prefill_tokens <= 0) return step_time(replica, mean);
+  const double prompt_steps = std::ceil(input / std::max(1.0, budget - mean.decode_tokens));
+  const double carrying = mean.decode_tokens / output * prompt_steps;  // share of steps
+  if (carrying >= 1) return step_time(replica, mean);
+  StepShape with_prompt = mean;
+  with_prompt.prefill_tokens = input / prompt_steps;
+  StepShape decode_only = mean;
+  decode_only.prefill_tokens = 0;
+  return mean_step(step_time(replica, with_prompt), carrying, step_time(replica, decode_only));
+}
+
 SteadyState steady_state(const Replica& replica, const Traffic& traffic, double concurrency) {
   const double input = traffic.input_tokens;
   const double output = std::max(1.0, traffic.output_tokens);
@@ -63,7 +85,7 @@ SteadyState steady_state(const Replica& replica, const Traffic& traffic, double 
   state.shape.decode_context = input + output / 2.0;
   state.shape.prefill_tokens = running * input / output;
   state.shape.prefill_context = input / 2.0;
-  state.step = step_time(replica, state.shape);
+  state.step = mean_field_step(replica, state.shape, input, output, budget);
   ServingPoint& point = state.point;
   point.concurrency = resident;
   point.output_tokens_per_s = running / state.step.time_s;

@@ -71,6 +71,37 @@ class StepAccumulator {
     compute_or_memory(flops, bytes, dtype, efficiency, 1.0, count);
   }
 
+  /// A GEMM of `rows` over weights stored as `stored`, in a step of `step_tokens` tokens. An
+  /// engine that runs its graph once per physical batch (llama.cpp's n_ubatch) reads every
+  /// weight once per batch, each batch holding its share of the rows. An engine that hands
+  /// large GEMMs to cuBLAS (llama.cpp builds up to mid-2024: the timing's data) first writes an
+  /// fp16 copy of a quantised matrix whenever a batch gives it more rows than its quantised
+  /// kernels take: the packed weights are read and 2 bytes per value written, then a plain fp16
+  /// GEMM reads the copy. MoE experts decide on their own rows (ggml_cuda_mul_mat_id runs one
+  /// GEMM per expert).
+  void weight_gemm(double step_tokens, double rows, double n, double k,
+                   const catalog::DtypeInfo& stored, double count, double kernel_scale = 1.0) {
+    weight_gemm(step_tokens, rows, n, k, stored.bits_per_value,
+                math_dtype(*replica_.gpu, stored), count, kernel_scale);
+  }
+  void weight_gemm(double step_tokens, double rows, double n, double k, double bits,
+                   Dtype packed_math, double count, double kernel_scale = 1.0) {
+    const catalog::Engine* engine = replica_.engine;
+    const double physical =
+        engine != nullptr ? static_cast<double>(engine->physical_batch_tokens) : 0;
+    const double batches =
+        physical > 0 ? std::max(1.0, std::ceil(step_tokens / physical)) : 1.0;
+    const double batch_rows = rows / batches;
+    const double dequantise_above =
+        engine != nullptr ? static_cast<double>(engine->dequantize_to_fp16_above_tokens) : 0;
+    if (dequantise_above > 0 && batch_rows > dequantise_above && bits < 16) {
+      memory(n * k * (bits / 8.0 + 2.0), count * batches);
+      gemm(batch_rows, n, k, 16, Dtype::kFp16, count * batches, kernel_scale);
+      return;
+    }
+    gemm(batch_rows, n, k, bits, packed_math, count * batches, kernel_scale);
+  }
+
   /// Fused attention over a KV cache. Prefill is FlashAttention-style compute at the engine's
   /// attention-kernel efficiency; decode streams the cache at the engine's paged-read bandwidth.
   void attention(double flops, double bytes, double count, bool decode) {
@@ -181,7 +212,6 @@ LayerMix layer_mix(const catalog::Model& model) {
 void add_stage(const Replica& replica, const StepShape& shape, double stage_share,
                StepAccumulator& step) {
   const auto& model = *replica.model;
-  const auto& gpu = *replica.gpu;
   const int tp = replica.parallelism.tp;
   const int ep = replica.parallelism.ep;
   const double decode = shape.decode_tokens;
@@ -192,43 +222,28 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
   const double heads = static_cast<double>(model.num_attention_heads) / tp;
   const LayerMix mix = layer_mix(model);
   const double layers = model.num_layers * stage_share;
-  // A GEMM over weights stored as `stored`. Engines that hand large GEMMs to cuBLAS (llama.cpp
-  // builds before mid-2024: EngineTiming's data) first write an fp16 copy of each quantised
-  // matrix: the packed weights are read and 2 bytes per value written, then a plain fp16 GEMM
-  // reads the copy.
-  const long long dequantise_above = replica.engine != nullptr
-                                         ? replica.engine->dequantize_to_fp16_above_tokens
-                                         : 0;
-  auto weight_gemm = [&](double m, double n, double k, const catalog::DtypeInfo& stored,
-                         double count, double kernel_scale = 1.0) {
-    if (dequantise_above > 0 && tokens > static_cast<double>(dequantise_above) &&
-        stored.bits_per_value < 16) {
-      step.memory(n * k * (stored.bits_per_value / 8.0 + 2.0), count);
-      step.gemm(m, n, k, 16, Dtype::kFp16, count, kernel_scale);
-      return;
-    }
-    step.gemm(m, n, k, stored.bits_per_value, math_dtype(gpu, stored), count, kernel_scale);
-  };
   const catalog::DtypeInfo& weights = *replica.weight_dtype;
 
   // Attention projections.
+  auto project = [&](double n, double k) {
+    step.weight_gemm(tokens, tokens, n, k, weights, layers);
+  };
   if (model.mla) {
     const auto& mla = *model.mla;
     const double qk_head = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
     if (mla.q_lora_rank > 0) {
-      weight_gemm(tokens, mla.q_lora_rank, hidden, weights, layers);
-      weight_gemm(tokens, heads * qk_head, mla.q_lora_rank, weights, layers);
+      project(mla.q_lora_rank, hidden);
+      project(heads * qk_head, mla.q_lora_rank);
     } else {
-      weight_gemm(tokens, heads * qk_head, hidden, weights, layers);
+      project(heads * qk_head, hidden);
     }
-    weight_gemm(tokens, mla.kv_lora_rank + mla.qk_rope_head_dim, hidden, weights, layers);
-    weight_gemm(tokens, heads * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank,
-                weights, layers);
-    weight_gemm(tokens, hidden, heads * mla.v_head_dim, weights, layers);
+    project(mla.kv_lora_rank + mla.qk_rope_head_dim, hidden);
+    project(heads * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank);
+    project(hidden, heads * mla.v_head_dim);
   } else {
     const double kv_heads = std::ceil(static_cast<double>(model.num_kv_heads) / tp);
-    weight_gemm(tokens, (heads + 2 * kv_heads) * model.head_dim, hidden, weights, layers);
-    weight_gemm(tokens, hidden, heads * model.head_dim, weights, layers);
+    project((heads + 2 * kv_heads) * model.head_dim, hidden);
+    project(hidden, heads * model.head_dim);
   }
 
   // Attention itself: decode reads each sequence's KV; prefill is FlashAttention-style compute
@@ -266,8 +281,9 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
   const bool gated = catalog::is_gated(model.activation);
   auto dense_ffn = [&](double width, double count) {
     if (width <= 0 || count <= 0) return;
-    weight_gemm(tokens, (gated ? 2.0 : 1.0) * width / tp, hidden, weights, count);
-    weight_gemm(tokens, hidden, width / tp, weights, count);
+    step.weight_gemm(tokens, tokens, (gated ? 2.0 : 1.0) * width / tp, hidden, weights,
+                     count);
+    step.weight_gemm(tokens, tokens, hidden, width / tp, weights, count);
   };
   dense_ffn(static_cast<double>(model.intermediate_size), mix.dense * stage_share);
   if (model.moe && mix.moe > 0) {
@@ -283,9 +299,9 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
     // Grouped GEMM: each GPU holds experts/ep experts, each split tp/ep ways; every touched
     // expert runs gate+up and down on its share of the routed tokens.
     const double expert_ranks = std::max(1.0, static_cast<double>(tp) / ep);
-    weight_gemm(routed / std::max(touched, 1.0), (gated ? 3.0 : 2.0) * width / expert_ranks,
-                hidden, *replica.expert_dtype, touched / ep * count,
-                replica.timing.expert_gemm_scale);
+    step.weight_gemm(tokens, routed / std::max(touched, 1.0),
+                     (gated ? 3.0 : 2.0) * width / expert_ranks, hidden, *replica.expert_dtype,
+                     touched / ep * count, replica.timing.expert_gemm_scale);
     if (moe.shared_experts > 0) dense_ffn(moe.shared_experts * width, count);
     if (ep > 1) {
       // All-to-all dispatch and combine of routed tokens' hidden states.
@@ -309,6 +325,19 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
 
 }  // namespace
 
+namespace {
+
+Bound dominant_bound(const StepTime& step) {
+  const double largest =
+      std::max({step.compute_s, step.memory_s, step.communication_s, step.overhead_s});
+  return largest == step.compute_s         ? Bound::kCompute
+         : largest == step.memory_s        ? Bound::kMemory
+         : largest == step.communication_s ? Bound::kCommunication
+                                           : Bound::kOverhead;
+}
+
+}  // namespace
+
 StepTime step_time(const Replica& replica, const StepShape& shape) {
   const auto& model = *replica.model;
   const int pp = replica.parallelism.pp;
@@ -326,9 +355,10 @@ StepTime step_time(const Replica& replica, const StepShape& shape) {
   const double sampled = micro.decode_tokens + (micro.prefill_tokens > 0 ? 1 : 0);
   const double lm_bits =
       model::unquantised_bits(*replica.weight_dtype, *replica.sixteen_bit);
-  stage.gemm(sampled, static_cast<double>(model.vocab_size) / replica.parallelism.tp,
-             static_cast<double>(model.hidden_size), lm_bits,
-             math_dtype(*replica.gpu, *replica.sixteen_bit), 1.0);
+  stage.weight_gemm(micro.decode_tokens + micro.prefill_tokens, sampled,
+                    static_cast<double>(model.vocab_size) / replica.parallelism.tp,
+                    static_cast<double>(model.hidden_size), lm_bits,
+                    math_dtype(*replica.gpu, *replica.sixteen_bit), 1.0);
   if (pp > 1) {
     // Activations handed to the next stage.
     stage.transfer((micro.decode_tokens + micro.prefill_tokens) *
@@ -347,13 +377,21 @@ StepTime step_time(const Replica& replica, const StepShape& shape) {
                       replica.timing.layer_overhead_s * model.num_layers +
                       (replica.online ? replica.timing.online_step_overhead_s : 0.0);
   result.time_s = result.compute_s + result.memory_s + result.communication_s + result.overhead_s;
-  const double largest = std::max({result.compute_s, result.memory_s, result.communication_s,
-                                   result.overhead_s});
-  result.bound = largest == result.compute_s         ? Bound::kCompute
-                 : largest == result.memory_s        ? Bound::kMemory
-                 : largest == result.communication_s ? Bound::kCommunication
-                                                     : Bound::kOverhead;
+  result.bound = dominant_bound(result);
   return result;
+}
+
+StepTime mean_step(const StepTime& a, double share, const StepTime& b) {
+  const double rest = 1.0 - share;
+  StepTime mean;
+  mean.time_s = share * a.time_s + rest * b.time_s;
+  mean.roofline_s = share * a.roofline_s + rest * b.roofline_s;
+  mean.compute_s = share * a.compute_s + rest * b.compute_s;
+  mean.memory_s = share * a.memory_s + rest * b.memory_s;
+  mean.communication_s = share * a.communication_s + rest * b.communication_s;
+  mean.overhead_s = share * a.overhead_s + rest * b.overhead_s;
+  mean.bound = dominant_bound(mean);
+  return mean;
 }
 
 }  // namespace tco::perf

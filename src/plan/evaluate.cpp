@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "tco/units/units.hpp"
 
 namespace tco::plan {
@@ -83,6 +85,17 @@ Evaluation evaluate(const config::Scenario& scenario, const PerformanceData& per
         "planned and timed with full attention (set the engine's window, then "
         "`engine: {{id: {}, applies_sliding_window: true}}`)",
         scenario.engine.id, model.id, model.sliding_window, scenario.engine.id));
+  }
+  if (explain && scenario.engine.dequantize_to_fp16_above_tokens > 0 &&
+      std::min(weight_dtype.bits_per_value, expert_dtype.bits_per_value) < 16) {
+    evaluation.warnings.push_back(fmt::format(
+        "engine {}: GEMMs of more than {} rows dequantise the {} weights to fp16 (cuBLAS), as "
+        "the llama.cpp builds of the fitted timing did (to mid-2024); builds that run quantised "
+        "GEMMs on int8 tensor cores prefill faster: `engine: {{id: {}, "
+        "dequantize_to_fp16_above_tokens: 0}}` prices that path, which no measurement in the "
+        "data calibrates",
+        scenario.engine.id, scenario.engine.dequantize_to_fp16_above_tokens,
+        catalog::dtype_name(weight_dtype.id), scenario.engine.id));
   }
   if (explain && model.provenance.estimate) {
     evaluation.warnings.push_back(fmt::format("model {}: {}", model.id,

@@ -158,13 +158,17 @@ struct Engine {
   /// Whether the engine applies a model's sliding attention window by default; when not, every
   /// layer attends (and caches) the whole context.
   bool applies_sliding_window = true;
-  /// fp16 GEMMs accumulate in fp16 (cuBLAS CUBLAS_COMPUTE_16F), which consumer and workstation
-  /// chips run at twice the fp32-accumulate rate: charged at the catalog's fp16 rate instead of
-  /// the bf16 (fp32-accumulate) one.
+  /// fp16 GEMMs accumulate in fp16 (cuBLAS CUBLAS_COMPUTE_16F), which GeForce chips run at
+  /// twice the fp32-accumulate rate: charged at the catalog's fp16 rate instead of the bf16
+  /// (fp32-accumulate) one.
   bool fp16_accumulate = false;
-  /// GEMMs over more tokens than this dequantise quantised weights to an fp16 copy and run fp16
-  /// math (cuBLAS) instead of the quantised kernels; 0: never.
+  /// A GEMM with more rows than this in one physical batch (per expert for MoE) dequantises its
+  /// quantised weights to an fp16 copy and runs fp16 math (cuBLAS) instead of the quantised
+  /// kernels; 0: never.
   long long dequantize_to_fp16_above_tokens = 0;
+  /// Tokens the engine runs its graph on at once (llama.cpp n_ubatch): a step of more runs in
+  /// several batches, each reading every weight; 0: the whole step is one batch.
+  long long physical_batch_tokens = 0;
   /// GPU vendors (catalog `vendor`) the engine runs on; empty: any.
   std::vector<std::string> gpu_vendors;
   Provenance provenance;

@@ -106,4 +106,7 @@ struct StepTime {
 /// Time of one forward step of a replica (pure).
 [[nodiscard]] StepTime step_time(const Replica& replica, const StepShape& shape);
 
+/// The mean of two kinds of step, `share` of them like `a` and the rest like `b`.
+[[nodiscard]] StepTime mean_step(const StepTime& a, double share, const StepTime& b);
+
 }  // namespace tco::perf

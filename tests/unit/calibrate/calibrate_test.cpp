@@ -194,6 +194,14 @@ TEST_CASE("interpret: hand-checked published rows", "[calibrate]") {
     CHECK(use.sample->size == 4.0 * 2 * 8192 * 8192 * 2048);
     CHECK(use.sample->utilisation == 0.3314);  // 327.9 / 989.5
   }
+  SECTION("a GEMM-proxy GPU's rows inform the catalog GPU and say so") {
+    // MAMF's 'GH200 (900W, 141GB HBM3e)': the catalog gh200's Hopper compute, not its memory.
+    const auto use = cal::interpret_row(row_at(3), *test_catalog().find_gpu("gh200"));
+    REQUIRE(use.sample);
+    CHECK(use.sample->kernel == "gemm");
+    CHECK(use.sample->source.find("measured on 'GH200 (900W, 141GB HBM3e)'") !=
+          std::string::npos);
+  }
   SECTION("rows that are not used, and why") {
     CHECK(cal::interpret_row(row_at(23), h100).skip_reason.find("MAMF v1") != std::string::npos);
     CHECK(cal::interpret_row(row_at(291), h100).skip_reason.find("GEMM-only proxy") !=

@@ -144,6 +144,17 @@ TEST_CASE("one key of the moe block overridden", "[config]") {
   CHECK(scenario.options[0].ep == 2);
 }
 
+TEST_CASE("the engine's GEMM-path keys can be overridden", "[config]") {
+  const Scenario scenario = load("llamacpp-current-build.yaml");
+  CHECK(scenario.engine.id == "llamacpp");
+  CHECK(scenario.engine.dequantize_to_fp16_above_tokens == 0);
+  CHECK(scenario.engine.physical_batch_tokens == 256);
+  CHECK(scenario.engine.fp16_accumulate);  // kept from the catalog entry
+  const auto& catalog_entry = *test_catalog().find_engine("llamacpp");
+  CHECK(catalog_entry.dequantize_to_fp16_above_tokens == 32);
+  CHECK(catalog_entry.physical_batch_tokens == 512);
+}
+
 TEST_CASE("a model from a Hugging Face config.json", "[config][hf]") {
   const Scenario scenario = load("hf-config-model.yaml");
   const auto& m = scenario.model.model;

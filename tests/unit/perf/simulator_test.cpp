@@ -286,9 +286,9 @@ TEST_CASE("llama.cpp prefill dequantises GGUF weights to fp16; decode keeps the 
           "[perf][simulator]") {
   // llama.cpp (builds up to mid-2024) hands GEMMs of more than 32 tokens to cuBLAS: each q4_0
   // weight matrix is first expanded into an fp16 copy (read 4.5 bits, write 16 per value), then
-  // multiplied like fp16 weights. So a 512-token prefill of q4_0 weights takes the fp16 step
-  // plus that pass, less the LM head's cheaper read (the one sampled token's LM head is a
-  // 1-token GEMM, packed in both: 4.5 vs 16 bits):
+  // multiplied like fp16 weights. So a 512-token prefill (one physical batch) of q4_0 weights
+  // takes the fp16 step plus that pass, less the LM head's cheaper read (the one sampled
+  // token's LM head is a 1-row GEMM, dequantised in neither: read at 4.5 vs 16 bits):
   //   linear weights 218,103,808 x 32 = 6,979,321,856 values x (4.5 / 8 + 2) B = 17.8845 GB
   //   LM head 128,256 x 4,096 = 525,336,576 values x (2 - 4.5 / 8) B        =  0.7552 GB less
   // at the 4090's 1.008 TB/s x its measured streaming utilisation (one point, held).
@@ -316,4 +316,84 @@ TEST_CASE("llama.cpp prefill dequantises GGUF weights to fp16; decode keeps the 
   }
   CHECK(tco::perf::step_time(packed, prefill).time_s !=
         tco::perf::step_time(packed_never, prefill).time_s);
+}
+
+TEST_CASE("MoE experts dequantise on their own rows, not the step's", "[perf][simulator]") {
+  // mixtral-8x7b top-2 of 8: 120 tokens give each expert 120 x 2 / 8 = 30 rows, still the
+  // packed kernels (llama.cpp runs one GEMM per expert); 136 tokens give 34 rows, over the
+  // threshold of 32, and every expert's q4_0 weights are expanded to fp16:
+  //   8 experts x 32 layers x 3 x 4096 x 14336 values x (4.5 / 8 + 2) B = 115.6 GB.
+  // The attention projections (more than 32 rows each) dequantise at all three sizes.
+  const auto r = replica("mixtral-8x7b", "rtx-4090", 1, "llamacpp", Dtype::kQ4_0);
+  auto prefill = [&](double tokens) {
+    tco::perf::StepShape shape;
+    shape.prefill_tokens = tokens;
+    shape.prefill_context = tokens / 2;
+    return tco::perf::step_time(r, shape).time_s;
+  };
+  const double expert_pass_s = 8.0 * 32 * 3 * 4096 * 14336 * (4.5 / 8 + 2) /
+                               (1.008e12 * r.profile->memory_utilisation(1e9));
+  CHECK(prefill(136) - prefill(120) > expert_pass_s);
+  CHECK(prefill(120) - prefill(96) < 0.1 * expert_pass_s);
+}
+
+TEST_CASE("llama.cpp runs a long step in 512-token physical batches", "[perf][simulator]") {
+  // A 2048-token q4_0 prefill is four graph runs of 512 tokens (n_ubatch), each expanding every
+  // linear weight to fp16 again: three passes more than one 2048-token batch would pay
+  // (6,979,321,856 values x 2.5625 B each), and at most three more reads of the fp16 copies.
+  const auto r = replica("llama-3.1-8b", "rtx-4090", 1, "llamacpp", Dtype::kQ4_0);
+  auto one_batch = *r.engine;
+  one_batch.physical_batch_tokens = 0;
+  auto r_one = r;
+  r_one.engine = &one_batch;
+  tco::perf::StepShape prefill;
+  prefill.prefill_tokens = 2048;
+  prefill.prefill_context = 1024;
+  const double bandwidth = 1.008e12 * r.profile->memory_utilisation(1e9);
+  const double pass_s = 6979321856.0 * (4.5 / 8 + 2) / bandwidth;
+  const double extra =
+      tco::perf::step_time(r, prefill).time_s - tco::perf::step_time(r_one, prefill).time_s;
+  CHECK(extra > 3 * pass_s);
+  CHECK(extra < 3 * pass_s + 3 * 6979321856.0 * 2 / bandwidth);
+}
+
+TEST_CASE("fp16 accumulation halves a compute-bound fp16 GEMM's time on a GeForce card",
+          "[perf][simulator]") {
+  // 2048 prompt tokens with no context before them (no attention FLOPs): the step's compute is
+  // its GEMMs (four 512-row batches), compute-bound at 165 TFLOP/s and, all but a GEMM near
+  // the ridge, at 330.
+  const auto r = replica("llama-3.1-8b", "rtx-4090", 1, "llamacpp", Dtype::kFp16);
+  auto fp32_accumulate = *r.engine;
+  fp32_accumulate.fp16_accumulate = false;
+  auto r32 = r;
+  r32.engine = &fp32_accumulate;
+  tco::perf::StepShape prefill;
+  prefill.prefill_tokens = 2048;
+  const auto fast = tco::perf::step_time(r, prefill);
+  const auto slow = tco::perf::step_time(r32, prefill);
+  REQUIRE(slow.bound == tco::perf::Bound::kCompute);
+  CHECK(fast.compute_s == Approx(slow.compute_s / 2).epsilon(1e-3));
+}
+
+TEST_CASE("llama.cpp's mean step averages the prompt steps and the decode-only steps",
+          "[perf][serving]") {
+  // 4 slots, 1600-token prompts, 200 outputs: a prompt fits one step (2048 - 4 tokens free),
+  // so 4 / 200 of the steps carry a prompt (four 512-token batches, each dequantising the q4_0
+  // weights) and the rest decode 4 tokens on the packed kernels. One mean step of 4 + 32
+  // tokens would dequantise in every step and cut throughput about fourfold.
+  const auto r = replica("llama-3.1-8b", "rtx-4090", 1, "llamacpp", Dtype::kQ4_0);
+  tco::perf::Traffic traffic;
+  traffic.input_tokens = 1600;
+  traffic.output_tokens = 200;
+  const auto point = tco::perf::serve_concurrency(r, traffic, 4);
+  auto with_prompt = decode(4, 1700);
+  with_prompt.prefill_tokens = 1600;
+  with_prompt.prefill_context = 800;
+  const double expected = 0.02 * tco::perf::step_time(r, with_prompt).time_s +
+                          0.98 * tco::perf::step_time(r, decode(4, 1700)).time_s;
+  CHECK(point.tpot_s == Approx(expected).epsilon(1e-9));
+  // No cliff where the mean step crosses 32 tokens (4 + 4 x 1400 / 200 = 32).
+  traffic.input_tokens = 1400;
+  const auto shorter = tco::perf::serve_concurrency(r, traffic, 4);
+  CHECK(point.output_tokens_per_s > 0.9 * shorter.output_tokens_per_s);
 }
