@@ -106,7 +106,9 @@ std::string Diagnostics::format() const {
     std::string line = full;
     int column = where.column;
     if (full.size() > kShownWidth) {
-      const auto at = static_cast<std::size_t>(std::max(column - 1, 0));
+      // yaml-cpp can place a mark past the end of the line as split here (a stray NUL or
+      // other break character): the window then ends at the line's end.
+      const auto at = std::min(static_cast<std::size_t>(std::max(column - 1, 0)), full.size());
       const std::size_t start = at > kShownWidth / 2 ? at - kShownWidth / 2 : 0;
       line = (start > 0 ? "..." : "") + full.substr(start, kShownWidth) +
              (start + kShownWidth < full.size() ? "..." : "");

@@ -47,6 +47,27 @@ TEST_CASE("Diagnostics::format: location, key path, source line and caret", "[co
         "s.yaml:9:1: error: line past the end\n");
 }
 
+TEST_CASE("Diagnostics::format: a long line is windowed, even for a mark past its end",
+          "[config][diagnostics]") {
+  // 241 characters, wider than the 160 shown. A mark at column 201 is shown in a window from
+  // character 121 ("..." and 80 characters before the caret); a mark at column 371, past the
+  // end (a fuzzer found yaml-cpp placing one there), in the window ending at the line's end.
+  const std::string line = "x: " + std::string(238, 'i');
+  Diagnostics diagnostics;
+  diagnostics.add_source("s.yaml", line + "\n");
+  diagnostics.error({"s.yaml", 1, 201}, "x", "inside");
+  diagnostics.error({"s.yaml", 1, 371}, "x", "past the end");
+  const std::string inside = "..." + line.substr(120, 121);
+  const std::string tail = "..." + line.substr(161);
+  CHECK(diagnostics.format() ==
+        "s.yaml:1:201: error: x: inside\n"
+        "    1 | " + inside + "\n"
+        "      | " + std::string(83, ' ') + "^\n"
+        "s.yaml:1:371: error: x: past the end\n"
+        "    1 | " + tail + "\n"
+        "      | " + std::string(tail.size(), ' ') + "^\n");
+}
+
 TEST_CASE("location_of turns yaml-cpp's 0-based marks into 1-based positions",
           "[config][diagnostics]") {
   const YAML::Node root = YAML::Load("a: 1\nb:\n  c: 2\n");
