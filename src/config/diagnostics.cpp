@@ -71,6 +71,20 @@ bool check_utf8(std::string_view text, const std::string& file, Diagnostics& dia
   return false;
 }
 
+bool check_yaml_text(std::string_view text, const std::string& file, Diagnostics& diagnostics) {
+  if (!check_utf8(text, file, diagnostics)) return false;
+  const auto control = std::find_if(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f;
+  });
+  if (control == text.end()) return true;
+  const auto offset = static_cast<std::size_t>(control - text.begin());
+  diagnostics.error(location_of_offset(file, text, offset), {},
+                    fmt::format("byte 0x{:02x} is a control character, which YAML does not allow",
+                                static_cast<unsigned char>(*control)));
+  return false;
+}
+
 void Diagnostics::add_source(const std::string& file, std::string text) {
   std::vector<std::string> lines;
   std::istringstream stream(std::move(text));

@@ -623,7 +623,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
                         const catalog::Catalog& catalog, const catalog::CostCatalog& costs) {
   Diagnostics diagnostics;
   diagnostics.add_source(file, text);
-  if (!check_utf8(text, file, diagnostics)) throw InputError(diagnostics.format());
+  if (!check_yaml_text(text, file, diagnostics)) throw InputError(diagnostics.format());
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -22,7 +22,7 @@ std::optional<YAML::Node> load_yaml_file(const std::filesystem::path& path,
     return std::nullopt;
   }
   diagnostics.add_source(file, text);
-  if (!check_utf8(text, file, diagnostics)) return std::nullopt;
+  if (!check_yaml_text(text, file, diagnostics)) return std::nullopt;
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& error) {

@@ -67,6 +67,11 @@ inline constexpr std::size_t kMaxInputFileBytes = std::size_t{16} << 20;
 /// Input must be UTF-8: reports quote it and JSON cannot carry anything else.
 bool check_utf8(std::string_view text, const std::string& file, Diagnostics& diagnostics);
 
+/// check_utf8, and no control character YAML does not allow (YAML 1.2 c-printable: of the C0
+/// controls only tab, line feed and carriage return; not DEL). yaml-cpp does not reject them and
+/// can turn a NUL inside a scalar into a stray byte that is no longer UTF-8.
+bool check_yaml_text(std::string_view text, const std::string& file, Diagnostics& diagnostics);
+
 /// Edit-distance suggestion: the closest candidate within a small distance, or "".
 [[nodiscard]] std::string closest_match(std::string_view word,
                                         const std::vector<std::string>& candidates);

@@ -68,6 +68,28 @@ TEST_CASE("Diagnostics::format: a long line is windowed, even for a mark past it
         "      | " + std::string(tail.size(), ' ') + "^\n");
 }
 
+TEST_CASE("YAML text: control characters other than tab, LF and CR are refused, located",
+          "[config][diagnostics]") {
+  Diagnostics ok;
+  CHECK(tco::config::check_yaml_text("a:\tb\r\nc: d\n", "s.yaml", ok));
+  CHECK_FALSE(ok.has_errors());
+  // A NUL inside a scalar, which yaml-cpp would read into a byte that is not UTF-8 (the scenario
+  // fuzzer found an option name whose JSON report then could not be written).
+  const std::string text = std::string("name: a\n  b: x") + '\0' + "y\n";
+  Diagnostics nul;
+  nul.add_source("s.yaml", text);
+  CHECK_FALSE(tco::config::check_yaml_text(text, "s.yaml", nul));
+  REQUIRE(nul.errors().size() == 1);
+  CHECK(nul.errors()[0].message == "byte 0x00 is a control character, which YAML does not allow");
+  CHECK(nul.errors()[0].where.line == 2);
+  CHECK(nul.errors()[0].where.column == 7);
+  Diagnostics del;
+  CHECK_FALSE(tco::config::check_yaml_text("a: \x7f\n", "s.yaml", del));
+  Diagnostics not_utf8;
+  CHECK_FALSE(tco::config::check_yaml_text("a: \xff\n", "s.yaml", not_utf8));
+  CHECK(not_utf8.errors()[0].message.find("not valid UTF-8") != std::string::npos);
+}
+
 TEST_CASE("location_of turns yaml-cpp's 0-based marks into 1-based positions",
           "[config][diagnostics]") {
   const YAML::Node root = YAML::Load("a: 1\nb:\n  c: 2\n");
