@@ -46,6 +46,11 @@ struct SteadyState {
   bool has_ttft = false;
 };
 
+/// Steps a prompt of `input` tokens takes when `running` decode tokens share each step's budget.
+double prompt_steps_of(double input, double budget, double running) {
+  return std::ceil(input / std::max(1.0, budget - running));
+}
+
 /// Time of the mean-field step `mean` (R decode and R·I/O prompt tokens). Where a step's cost
 /// is not linear in its tokens (an engine that runs physical batches or dequantises weights for
 /// GEMMs of many rows: llama.cpp), the steps that carry a prompt chunk and those that only
@@ -58,7 +63,7 @@ StepTime mean_field_step(const Replica& replica, const StepShape& mean, double i
   const bool uneven =
       engine.physical_batch_tokens > 0 || engine.dequantize_to_fp16_above_tokens > 0;
   if (!uneven || mean.prefill_tokens <= 0) return step_time(replica, mean);
-  const double prompt_steps = std::ceil(input / std::max(1.0, budget - mean.decode_tokens));
+  const double prompt_steps = prompt_steps_of(input, budget, mean.decode_tokens);
   const double carrying = mean.decode_tokens / output * prompt_steps;  // share of steps
   if (carrying >= 1) return step_time(replica, mean);
   StepShape with_prompt = mean;
@@ -107,7 +112,7 @@ void add_ttft(SteadyState& state, const Replica& replica, const Traffic& traffic
   // prefill of it; TTFT is timed on that step. Clients beyond those running queue for a slot
   // (Little's law: the queue drains at X).
   const double free_budget = std::max(1.0, budget - state.running);
-  const double prompt_steps = std::ceil(input / free_budget);
+  const double prompt_steps = prompt_steps_of(input, budget, state.running);
   double prompt_step_s = 0;
   if (prompt_steps > 0) {
     StepShape prompt = state.shape;

@@ -323,10 +323,6 @@ void add_stage(const Replica& replica, const StepShape& shape, double stage_shar
   step.all_reduce(tokens * hidden * kActivationBytes, tp, 2.0 * layers);
 }
 
-}  // namespace
-
-namespace {
-
 Bound dominant_bound(const StepTime& step) {
   const double largest =
       std::max({step.compute_s, step.memory_s, step.communication_s, step.overhead_s});
