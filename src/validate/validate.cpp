@@ -263,8 +263,14 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
     roofline = point.roofline_output_tokens_per_s * replicas / num_gpus;
   } else if (metric == "decode_tokens_per_s") {
     predicted = 1.0 / point.tpot_s;
-  } else if (metric == "prefill_tokens_per_s") {
+  } else if (metric == "prefill_tokens_per_s" && mode == "batch") {
     predicted = point.prefill_tokens_per_s;
+  } else if (metric == "prefill_tokens_per_s") {
+    // A served run has no prefill phase of its own: serving benchmarks (vLLM and SGLang
+    // bench_serving, "Input token throughput") report the prompt tokens processed per second.
+    predicted = point.requests_per_s * replicas * *input;
+    roofline = point.roofline_output_tokens_per_s * replicas / *output * *input;
+    prediction.reason = "served run: prompt tokens per second (requests/s x input_len)";
   } else if (metric == "ttft_s") {
     predicted = point.ttft_s;
   } else if (metric == "tpot_s") {
@@ -278,10 +284,13 @@ Prediction predict(const MeasuredRow& row, const PredictionContext& context) {
     prediction.reason = "no finite prediction";
     return prediction;
   }
+  const auto add_reason = [&](const std::string& reason) {
+    prediction.reason = prediction.reason.empty() ? reason : prediction.reason + "; " + reason;
+  };
   if (replayed) {
-    prediction.reason = fmt::format("finite run of {} requests replayed", *request_count);
+    add_reason(fmt::format("finite run of {} requests replayed", *request_count));
   } else if (mode == "rate" && point.saturated) {
-    prediction.reason = "offered rate above predicted capacity (saturated)";
+    add_reason("offered rate above predicted capacity (saturated)");
   }
   prediction.predicted = predicted;
   prediction.roofline = roofline;

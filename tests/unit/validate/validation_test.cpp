@@ -242,3 +242,44 @@ TEST_CASE("a run whose note states its request count is replayed", "[validation]
   const auto counted = predict(row_with("concurrency", "16", "tpot_s", "2000 requests"));
   CHECK(*counted.predicted == *clients.predicted);
 }
+
+TEST_CASE("prefill_tokens_per_s of a served run is the prompt tokens served per second",
+          "[validation]") {
+  const Fixture fixture;
+  const auto context = fixture.shipped_context();
+  const auto predict = [&](const std::string& mode, const std::string& load,
+                           const std::string& metric, const std::string& note) {
+    const auto rows = tco::validate::parse_measured(
+        kHeader + fmt::format("r,h100-sxm,2,1,1,1,vllm,llama-3.1-8b,bf16,bf16,1000,200,{},{},{},1,"
+                              "test,{}\n",
+                              mode, load, metric, note),
+        "m.csv");
+    auto prediction = tco::validate::predict(rows.front(), context);
+    prediction.row = nullptr;  // the rows die with this lambda
+    return prediction;
+  };
+  const std::string served = "served run: prompt tokens per second (requests/s x input_len)";
+  for (const auto& [mode, load] : std::vector<std::pair<std::string, std::string>>{
+           {"max_throughput", ""}, {"concurrency", "32"}, {"rate", "3"}}) {
+    INFO(mode);
+    const auto prefill = predict(mode, load, "prefill_tokens_per_s", "");
+    const auto requests = predict(mode, load, "requests_per_s", "");
+    REQUIRE(prefill.status == "ok");
+    REQUIRE(requests.status == "ok");
+    // Two replicas (num_gpus 2, tp 1): requests_per_s already sums them.
+    CHECK(*prefill.predicted == Approx(*requests.predicted * 1000));
+    CHECK(prefill.reason == served);
+    REQUIRE(prefill.roofline.has_value());
+    CHECK(*prefill.predicted <= *prefill.roofline);
+  }
+  // Below capacity every offered request is served: 3 req/s x 1000 tokens.
+  CHECK(*predict("rate", "3", "prefill_tokens_per_s", "").predicted == Approx(3000));
+  // A static batch keeps its own prefill phase (batch x prompt / prefill time).
+  const auto batch = predict("batch", "8", "prefill_tokens_per_s", "");
+  REQUIRE(batch.status == "ok");
+  CHECK(batch.reason.empty());
+  // Reasons add up instead of replacing each other.
+  const auto burst = predict("rate", "1000", "prefill_tokens_per_s", "50 requests");
+  CHECK(burst.reason == "served run: prompt tokens per second (requests/s x input_len); "
+                        "finite run of 50 requests replayed");
+}
