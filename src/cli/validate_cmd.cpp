@@ -182,12 +182,14 @@ Command setup_fit(CLI::App& app, const GlobalOptions& global) {
               std::cerr << fmt::format(
                   "{}: step {:.3f} ms (+{:.3f} ms online), layer {:.2f} us, request {:.1f} ms, "
                   "GEMM scale {:.3f}, attention scale {:.3f}, KV read scale {:.3f}, "
-                  "roofline knee {:.3f}; {} rows, median |error| {:.1f} %, p90 {:.1f} %{}\n",
+                  "roofline knee {:.3f}, PCIe all-reduce {:.1f} us + bus efficiency {:.3f}; "
+                  "{} rows, median |error| {:.1f} %, p90 {:.1f} %{}\n",
                   fit.engine, fit.timing.step_overhead_s * 1e3,
                   fit.timing.online_step_overhead_s * 1e3, fit.timing.layer_overhead_s * 1e6,
                   fit.timing.request_overhead_s * 1e3, fit.timing.compute_scale,
                   fit.timing.attention_scale, fit.timing.kv_read_scale,
-                  fit.timing.roofline_knee, fit.rows,
+                  fit.timing.roofline_knee, fit.timing.pcie_allreduce_latency_s * 1e6,
+                  fit.timing.pcie_allreduce_bus_efficiency, fit.rows,
                   fit.median_abs_error_pct, fit.p90_abs_error_pct,
                   fit.borrowed_from.empty() ? "" : "; timing borrowed from " + fit.borrowed_from);
             }

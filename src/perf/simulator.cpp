@@ -126,8 +126,18 @@ class StepAccumulator {
     if (ranks <= 1 || message_bytes <= 0) return;
     const double link = replica_.gpu->interconnect_bytes_per_s;
     const double moved = 2.0 * (ranks - 1) / ranks * message_bytes;
-    result_.communication_s +=
-        moved / (link * replica_.profile->allreduce_utilisation(message_bytes)) * count;
+    const auto& timing = replica_.timing;
+    const bool measured_curve =
+        replica_.profile->calibrated && replica_.profile->measured("allreduce");
+    if (timing.pcie_allreduce_bus_efficiency > 0 && !measured_curve &&
+        replica_.gpu->interconnect.rfind("pcie", 0) == 0) {
+      result_.communication_s += (timing.pcie_allreduce_latency_s +
+                                  moved / (link * timing.pcie_allreduce_bus_efficiency)) *
+                                 count;
+    } else {
+      result_.communication_s +=
+          moved / (link * replica_.profile->allreduce_utilisation(message_bytes)) * count;
+    }
     result_.roofline_s += moved / link * count;
   }
 

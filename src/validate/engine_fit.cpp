@@ -78,6 +78,13 @@ const ScaleAxis kScaleAxes[] = {
     {&perf::EngineTiming::expert_gemm_scale, 0.30, 1.00},
     // From the hard roofline (0) to no overlap of compute and memory at all (1).
     {&perf::EngineTiming::roofline_knee, 0.00, 1.00},
+    // PCIe all-reduce: from no latency to 200 us (8 x RTX 4090 over PCIe Gen4 take 40-42 us for
+    // an 8-byte NCCL all-reduce: NVIDIA/nccl issue #1530), and from a fifth of the link to all
+    // of it (4 x RTX 4090, PCIe Gen4 with P2P: 25.9 GB/s bus bandwidth of 32, 0.81:
+    // tinygrad/open-gpu-kernel-modules issue #36; 8 x RTX 5090 on PCIe Gen5: 28 of 63, 0.44:
+    // NVIDIA/nccl issue #1639).
+    {&perf::EngineTiming::pcie_allreduce_latency_s, 0.0, 200e-6},
+    {&perf::EngineTiming::pcie_allreduce_bus_efficiency, 0.20, 1.00},
 };
 
 /// One candidate's fit: overheads by least squares given the scales, then the errors.
@@ -166,7 +173,12 @@ std::vector<EngineFit> fit_engines(const std::vector<MeasuredRow>& rows,
     // Coordinate search: each scale in turn over a grid of its range, the others held, with the
     // grid narrowed around the best value each round. Mean absolute log error weighs over- and
     // under-prediction alike and, unlike the median, also pulls in the tail.
-    Candidate best = evaluate_candidate(own, context, engine, perf::EngineTiming{}, min_rows);
+    // The PCIe all-reduce starts in the middle of its ranges: at 0 the generic curve answers
+    // and its latency axis would be flat.
+    perf::EngineTiming start;
+    start.pcie_allreduce_latency_s = 100e-6;
+    start.pcie_allreduce_bus_efficiency = 0.60;
+    Candidate best = evaluate_candidate(own, context, engine, start, min_rows);
     constexpr int kRounds = 3;
     constexpr int kGridPoints = 11;
     for (int round = 0; round < kRounds && best.objective < 1e300; ++round) {
@@ -217,7 +229,13 @@ std::vector<EngineFit> fit_engines(const std::vector<MeasuredRow>& rows,
   if (donor != fits.end() && donor->rows > 0) {
     const EngineFit source = *donor;
     for (auto& fit : fits) {
-      if (fit.rows > 0) continue;
+      if (fit.rows > 0) {
+        // The PCIe collective is the host's and NCCL's, not the engine's: every engine takes
+        // the values fitted on the most rows.
+        fit.timing.pcie_allreduce_latency_s = source.timing.pcie_allreduce_latency_s;
+        fit.timing.pcie_allreduce_bus_efficiency = source.timing.pcie_allreduce_bus_efficiency;
+        continue;
+      }
       fit.timing = source.timing;
       fit.borrowed_from = source.engine;
     }
@@ -243,6 +261,12 @@ std::string engine_timing_yaml(const std::vector<EngineFit>& fits,
     out += fmt::format("    kv_read_scale: {:.3f}\n", fit.timing.kv_read_scale);
     out += fmt::format("    expert_gemm_scale: {:.3f}\n", fit.timing.expert_gemm_scale);
     out += fmt::format("    roofline_knee: {:.3f}\n", fit.timing.roofline_knee);
+    if (fit.timing.pcie_allreduce_bus_efficiency > 0) {
+      out += fmt::format("    pcie_allreduce_latency: {:.4g} us\n",
+                         fit.timing.pcie_allreduce_latency_s * 1e6);
+      out += fmt::format("    pcie_allreduce_bus_efficiency: {:.3f}\n",
+                         fit.timing.pcie_allreduce_bus_efficiency);
+    }
     out += fmt::format("    training_rows: {}\n", fit.rows);
     out += fmt::format("    training_median_abs_error_pct: {:.1f}\n", fit.median_abs_error_pct);
     out += fmt::format("    training_p90_abs_error_pct: {:.1f}\n", fit.p90_abs_error_pct);
@@ -285,6 +309,10 @@ std::map<std::string, perf::EngineTiming> load_engine_timing(
       {"roofline_knee",
        config::number_value("Softness of the roofline knee: 0 = max(compute, memory), 1 = sum.",
                             0.0, 1.0)},
+      {"pcie_allreduce_latency",
+       config::quantity_value(Dimension::kSeconds, "PCIe all-reduce latency.", 0.0)},
+      {"pcie_allreduce_bus_efficiency",
+       config::number_value("PCIe all-reduce bus bandwidth / link bandwidth.", 0.01, 1.0)},
       {"training_rows", config::integer_value("Rows fitted.", 0, {})},
       {"training_median_abs_error_pct", config::number_value("Fit error.", 0, {})},
       {"training_p90_abs_error_pct", config::number_value("Fit error.", 0, {})},
@@ -321,6 +349,12 @@ std::map<std::string, perf::EngineTiming> load_engine_timing(
       engine.expert_gemm_scale = reader.number("expert_gemm_scale");
     }
     if (reader.has("roofline_knee")) engine.roofline_knee = reader.number("roofline_knee");
+    if (reader.has("pcie_allreduce_bus_efficiency")) {
+      engine.pcie_allreduce_bus_efficiency = reader.number("pcie_allreduce_bus_efficiency");
+      if (reader.has("pcie_allreduce_latency")) {
+        engine.pcie_allreduce_latency_s = reader.quantity("pcie_allreduce_latency");
+      }
+    }
   }
   return timing;
 }

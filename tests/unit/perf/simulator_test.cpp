@@ -83,6 +83,34 @@ TEST_CASE("tensor parallelism adds two all-reduces per layer", "[perf][simulator
   CHECK(two.memory_s == Approx(one.memory_s / 2).epsilon(0.05));
 }
 
+TEST_CASE("a PCIe all-reduce without a measured curve is latency plus bytes at the bus rate",
+          "[perf][simulator]") {
+  // llama-3.1-70b: 80 layers, hidden 8192. A decode step of 64 tokens all-reduces
+  // 64 x 8192 x 2 B = 1,048,576 B twice per layer; a ring over 4 GPUs moves 2 x 3/4 of it.
+  auto pcie = replica("llama-3.1-70b", "l40s", 4);
+  REQUIRE(pcie.gpu->interconnect_bytes_per_s == 32e9);
+  REQUIRE_FALSE(pcie.profile->calibrated);
+  const double generic = tco::perf::step_time(pcie, decode(64, 512)).communication_s;
+  pcie.timing.pcie_allreduce_latency_s = 20e-6;
+  pcie.timing.pcie_allreduce_bus_efficiency = 0.5;
+  const auto step = tco::perf::step_time(pcie, decode(64, 512));
+  const double moved = 2.0 * 3 / 4 * 1048576;
+  CHECK(step.communication_s == Approx(160 * (20e-6 + moved / (0.5 * 32e9))));  // 14.64 ms
+  // The NVLink-measured generic curve, scaled to the PCIe link, made the same traffic slower.
+  CHECK(generic > 2 * step.communication_s);
+  // The roofline keeps the bare link: no latency, the full datasheet bandwidth.
+  pcie.timing = {};
+  const auto bare = tco::perf::step_time(pcie, decode(64, 512));
+  CHECK(step.roofline_s == Approx(bare.roofline_s));
+
+  // A GPU whose profile measured its own all-reduce keeps that curve.
+  auto nvlink = replica("llama-3.1-70b", "h100-sxm", 4);
+  const double measured = tco::perf::step_time(nvlink, decode(64, 512)).communication_s;
+  nvlink.timing.pcie_allreduce_latency_s = 20e-6;
+  nvlink.timing.pcie_allreduce_bus_efficiency = 0.5;
+  CHECK(tco::perf::step_time(nvlink, decode(64, 512)).communication_s == measured);
+}
+
 TEST_CASE("MoE reads only the experts its tokens touch", "[perf][simulator]") {
   // mixtral-8x7b: 8 experts, top-2. One token touches 2; 64 tokens touch
   // 8 x (1 - (6/8)^64) = 8.0 of them. Expert weights dominate, so a batch-1 step reads about a

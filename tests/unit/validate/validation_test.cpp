@@ -82,35 +82,41 @@ TEST_CASE("dev-set error stays within the published bounds", "[validation]") {
   const Fixture fixture;
   const auto all = tco::validate::summarise(fixture.predict_all(false));
   const auto& throughput = summary_of(all, "output_tokens_per_s");
-  // Measured on 2026-12-04 (README accuracy table): median 7.8 %, p90 29.9 %; held out 6.9 % /
-  // 16.6 %; TTFT 10.9 % / 27.4 %, TPOT 6.9 % / 27.1 % (online runs replayed with their request
-  // count). The bounds leave a little room, so a regression (not a rounding change) fails.
-  CHECK(throughput.median_abs_error_pct <= 8.3);
-  CHECK(throughput.p90_abs_error_pct <= 30.5);
-  // Without the 48 rows the data flags as off (GH200 TP2, capacity-starved runs): 7.3 / 21.9 %.
+  // Measured on 2026-12-04 (README accuracy table): median 7.3 %, p90 27.4 %; held out 6.6 % /
+  // 16.2 %; TTFT 10.9 % / 28.1 %, TPOT 5.7 % / 27.3 % (online runs replayed with their request
+  // count; PCIe all-reduce latency and bus efficiency fitted). The bounds leave a little room,
+  // so a regression (not a rounding change) fails.
+  CHECK(throughput.median_abs_error_pct <= 7.8);
+  CHECK(throughput.p90_abs_error_pct <= 28.5);
+  // Without the 48 rows the data flags as off (GH200 TP2, capacity-starved runs): 6.8 / 20.4 %.
   CHECK(throughput.flagged == 48);
-  CHECK(throughput.unflagged_median_abs_error_pct <= 8.0);
-  CHECK(throughput.unflagged_p90_abs_error_pct <= 23.5);
+  CHECK(throughput.unflagged_median_abs_error_pct <= 7.3);
+  CHECK(throughput.unflagged_p90_abs_error_pct <= 21.5);
+  // Static-batch throughput per GPU (v0.9 tables): 10.2 % / 52.1 % (10.9 / 55.5 % before the
+  // PCIe all-reduce was fitted; the tail is Mixtral and Falcon-180B, see the README).
+  const auto& per_gpu = summary_of(all, "output_tokens_per_s_per_gpu");
+  CHECK(per_gpu.median_abs_error_pct <= 10.7);
+  CHECK(per_gpu.p90_abs_error_pct <= 54.0);
   const auto& ttft = summary_of(all, "ttft_s");
   const auto& tpot = summary_of(all, "tpot_s");
   CHECK(ttft.covered == ttft.rows);
   CHECK(ttft.median_abs_error_pct <= 11.5);
   CHECK(ttft.p90_abs_error_pct <= 28.5);
-  CHECK(tpot.median_abs_error_pct <= 7.4);
+  CHECK(tpot.median_abs_error_pct <= 6.2);
   CHECK(tpot.p90_abs_error_pct <= 28.0);
-  // Single-stream rows (llama.cpp, MLC, ExLlama): decode 8.1 % / 20.5 %, prefill 1.4 % /
+  // Single-stream rows (llama.cpp, MLC, ExLlama): decode 8.0 % / 18.6 %, prefill 1.4 % /
   // 16.0 % (12.4 % / 74.7 % before llama.cpp's fp16 accumulation and GGUF dequantisation).
   const auto& decode = summary_of(all, "decode_tokens_per_s");
   const auto& prefill = summary_of(all, "prefill_tokens_per_s");
   CHECK(decode.median_abs_error_pct <= 8.5);
-  CHECK(decode.p90_abs_error_pct <= 21.5);
+  CHECK(decode.p90_abs_error_pct <= 20.0);
   CHECK(prefill.median_abs_error_pct <= 1.8);
   CHECK(prefill.p90_abs_error_pct <= 18.0);
   const auto held_out = tco::validate::summarise(fixture.predict_all(true));
   const auto& held_out_throughput = summary_of(held_out, "output_tokens_per_s");
   CHECK(held_out_throughput.covered >= 0.95 * held_out_throughput.rows);
-  CHECK(held_out_throughput.median_abs_error_pct <= 7.2);
-  CHECK(held_out_throughput.p90_abs_error_pct <= 17.5);
+  CHECK(held_out_throughput.median_abs_error_pct <= 7.0);
+  CHECK(held_out_throughput.p90_abs_error_pct <= 17.0);
 }
 
 TEST_CASE("the summary counts flagged rows and leaves them out of the unflagged percentiles",
