@@ -124,8 +124,23 @@ class StepAccumulator {
   /// bandwidth nccl-tests measure for that message size.
   void all_reduce(double message_bytes, int ranks, double count) {
     if (ranks <= 1 || message_bytes <= 0) return;
+    link_traffic(2.0 * (ranks - 1) / ranks * message_bytes, message_bytes, count);
+  }
+
+  /// Point-to-point or all-to-all traffic at the link's measured efficiency.
+  void transfer(double bytes, double count) {
+    if (bytes <= 0) return;
+    link_traffic(bytes, bytes, count);
+  }
+
+  StepTime& result() { return result_; }
+
+ private:
+  /// `moved` bytes per GPU over the interconnect for a message of `message_bytes`: at the
+  /// profile's bus bandwidth for that size or, on a PCIe card without a measured curve, the
+  /// engine timing's latency plus the bytes at its fitted bus efficiency (EngineTiming).
+  void link_traffic(double moved, double message_bytes, double count) {
     const double link = replica_.gpu->interconnect_bytes_per_s;
-    const double moved = 2.0 * (ranks - 1) / ranks * message_bytes;
     const auto& timing = replica_.timing;
     const bool measured_curve =
         replica_.profile->calibrated && replica_.profile->measured("allreduce");
@@ -141,18 +156,6 @@ class StepAccumulator {
     result_.roofline_s += moved / link * count;
   }
 
-  /// Point-to-point or all-to-all traffic at the link's measured efficiency.
-  void transfer(double bytes, double count) {
-    if (bytes <= 0) return;
-    const double link = replica_.gpu->interconnect_bytes_per_s;
-    result_.communication_s += bytes / (link * replica_.profile->allreduce_utilisation(bytes)) *
-                               count;
-    result_.roofline_s += bytes / link * count;
-  }
-
-  StepTime& result() { return result_; }
-
- private:
   /// A step asks for one or two math dtypes many times: resolve each curve once.
   const UtilisationCurve& gemm_curve(Dtype dtype) {
     if (gemm_curve_ == nullptr || dtype != gemm_curve_dtype_) {
@@ -368,9 +371,7 @@ StepTime step_time(const Replica& replica, const StepShape& shape) {
   if (pp > 1) {
     // Activations handed to the next stage.
     stage.transfer((micro.decode_tokens + micro.prefill_tokens) *
-                       static_cast<double>(model.hidden_size) *
-
-                       kActivationBytes,
+                       static_cast<double>(model.hidden_size) * kActivationBytes,
                    1.0);
   }
   StepTime result = stage.result();

@@ -50,8 +50,9 @@ struct EngineTiming {
   /// measured time exceeds the larger of the two (at t_c = t_m by a factor 2^k); far from the
   /// ridge the smaller one vanishes into it.
   double roofline_knee = 0;
-  /// Tensor-parallel all-reduce over PCIe on a GPU whose profile has no all-reduce curve of its
-  /// own: Hockney's t = latency + 2(n-1)/n bytes / (bus_efficiency x link). The generic curve
+  /// Traffic over PCIe on a GPU whose profile has no all-reduce curve of its own (tensor-parallel
+  /// all-reduce, pipeline hand-off, expert all-to-all): Hockney's t = latency + moved bytes /
+  /// (bus_efficiency x link), a ring all-reduce moving 2(n-1)/n of its message. The generic curve
   /// was measured on NVLink/NVSwitch; scaled to a PCIe link it stretches NVLink's ~25 us latency
   /// 14-fold, though host-bridged collectives are slow for another reason: the CPU root complex
   /// and host memory set their bandwidth (NCCL maintainers, NVIDIA/nccl issue #1639). Fitted;

@@ -109,6 +109,15 @@ TEST_CASE("a PCIe all-reduce without a measured curve is latency plus bytes at t
   nvlink.timing.pcie_allreduce_latency_s = 20e-6;
   nvlink.timing.pcie_allreduce_bus_efficiency = 0.5;
   CHECK(tco::perf::step_time(nvlink, decode(64, 512)).communication_s == measured);
+
+  // A pipeline hand-off takes the same latency-bandwidth model. Two stages, 64 sequences: two
+  // micro-batches of 32; each stage hands 32 x 8192 x 2 B = 524,288 B on, once per stage.
+  auto pipeline = replica("llama-3.1-70b", "l40s");
+  pipeline.parallelism = {1, 2, 1};
+  pipeline.timing.pcie_allreduce_latency_s = 20e-6;
+  pipeline.timing.pcie_allreduce_bus_efficiency = 0.5;
+  CHECK(tco::perf::step_time(pipeline, decode(64, 512)).communication_s ==
+        Approx(2 * (20e-6 + 524288 / (0.5 * 32e9))));  // 105.5 us
 }
 
 TEST_CASE("MoE reads only the experts its tokens touch", "[perf][simulator]") {
