@@ -183,6 +183,45 @@ TEST_CASE("data/engine_timing.yaml is what `tco-plan fit` produces on the traini
   }
 }
 
+TEST_CASE("served latency meets the targets on a GPU the served fit has not seen",
+          "[validation]") {
+  // The Triton online-serving runs, the only served latency, split by GPU in two folds: fit
+  // without that source's H100 rows and predict them, then the same for H200 (README, "held-out
+  // latency"; scripts/holdout_experiments.py, which predicts with the fit as written to a file,
+  // rounded, so its TPOT reads 5.9 % / 27.0 %). Measured on 2026-12-04: TTFT 10.4 % / p90 22.7 %,
+  // TPOT 5.8 % / 27.1 % over the 43 + 43 held-out rows. Bounds: the issue's targets (latency
+  // median <= 15 %, p90 <= 30 %), tightened to leave a little room above today's figures.
+  const Fixture fixture;
+  const std::string triton = "TensorRT-LLM perf-overview v0.17 online serving (v0.14 data)";
+  std::vector<tco::validate::Prediction> predictions;
+  for (const std::string gpu : {"h100-sxm", "h200-sxm"}) {
+    const auto held_out = [&](const tco::validate::MeasuredRow& row) {
+      return row.get("source") == triton && row.get("gpu") == gpu;
+    };
+    std::vector<tco::validate::MeasuredRow> training;
+    for (const auto& row : fixture.rows) {
+      if (!Fixture::held_out(row) && !held_out(row)) training.push_back(row);
+    }
+    auto context = fixture.shipped_context();
+    for (const auto& fit : tco::validate::fit_engines(training, context)) {
+      context.engine_timing[fit.engine] = fit.timing;
+    }
+    for (const auto& row : fixture.rows) {
+      if (held_out(row)) predictions.push_back(tco::validate::predict(row, context));
+    }
+  }
+  const auto summaries = tco::validate::summarise(predictions);
+  const auto& ttft = summary_of(summaries, "ttft_s");
+  const auto& tpot = summary_of(summaries, "tpot_s");
+  CHECK(ttft.rows == 43);
+  CHECK(ttft.covered == ttft.rows);
+  CHECK(ttft.median_abs_error_pct <= 11.5);
+  CHECK(ttft.p90_abs_error_pct <= 25.0);
+  CHECK(tpot.covered == tpot.rows);
+  CHECK(tpot.median_abs_error_pct <= 6.5);
+  CHECK(tpot.p90_abs_error_pct <= 28.5);
+}
+
 TEST_CASE("measured rows with GPU counts past any deployment are refused, not overflowed",
           "[validation]") {
   // Found by the measured_csv fuzz target: an 81-digit tp reached a cast to int.
