@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The README's held-out latency experiments: refit with more rows held out, score those rows.
 
-  python3 scripts/holdout_experiments.py [../shared/data/validation_dev.csv] [build/tco-plan]
+  python3 scripts/holdout_experiments.py [MEASURED.csv] [TCO_PLAN]
+
+Defaults: the repository's copy of the dev set (tests/data/validation_dev.csv) and build/tco-plan.
 
 The shipped fit holds out two sources that have no latency rows. Each experiment here also holds
 out some latency rows, refits `data/engine_timing.yaml` into a temporary copy of the checkout's
@@ -71,9 +73,10 @@ def summarise(label, rows):
 
 
 def main():
-    measured = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/validation_dev.csv"
-    tco_plan = sys.argv[2] if len(sys.argv) > 2 else "build/tco-plan"
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    measured = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        repo, "tests", "data", "validation_dev.csv")
+    tco_plan = sys.argv[2] if len(sys.argv) > 2 else os.path.join(repo, "build", "tco-plan")
     for name, folds in EXPERIMENTS:
         print(name)
         held_out = []
