@@ -120,14 +120,13 @@ class StepAccumulator {
     result_.roofline_s += bytes / bandwidth * count;
   }
 
-  /// Ring all-reduce over `ranks` GPUs: each rank moves 2(n-1)/n of the message, at the bus
-  /// bandwidth nccl-tests measure for that message size.
+  /// Ring all-reduce over `ranks` GPUs: each rank moves 2(n-1)/n of the message (link_traffic).
   void all_reduce(double message_bytes, int ranks, double count) {
     if (ranks <= 1 || message_bytes <= 0) return;
     link_traffic(2.0 * (ranks - 1) / ranks * message_bytes, message_bytes, count);
   }
 
-  /// Point-to-point or all-to-all traffic at the link's measured efficiency.
+  /// Point-to-point or all-to-all traffic: the message is what moves (link_traffic).
   void transfer(double bytes, double count) {
     if (bytes <= 0) return;
     link_traffic(bytes, bytes, count);

@@ -180,6 +180,11 @@ TEST_CASE("data/engine_timing.yaml is what `tco-plan fit` produces on the traini
     CHECK(file.kv_read_scale == Approx(fit.timing.kv_read_scale).margin(5e-4));
     CHECK(file.expert_gemm_scale == Approx(fit.timing.expert_gemm_scale).margin(5e-4));
     CHECK(file.roofline_knee == Approx(fit.timing.roofline_knee).margin(5e-4));
+    // Four significant digits (latency in us) and three decimals (bus efficiency).
+    CHECK(file.pcie_allreduce_latency_s ==
+          Approx(fit.timing.pcie_allreduce_latency_s).epsilon(5e-4).margin(1e-9));
+    CHECK(file.pcie_allreduce_bus_efficiency ==
+          Approx(fit.timing.pcie_allreduce_bus_efficiency).margin(5e-4));
   }
 }
 
